@@ -1,0 +1,1 @@
+"""Porth: put public services online from a service definition."""

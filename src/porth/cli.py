@@ -1,0 +1,140 @@
+"""The `porth` command: `porth schema`, `porth run`, `porth serve`, `porth load`, …
+
+Anything it does not know is passed to Django's manage.py (`porth migrate`, `porth shell`).
+"""
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+
+def _django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "porth.conf.settings")
+    import django
+
+    django.setup()
+
+
+def schema_json() -> str:
+    from porth.services.definition.models import Definition
+
+    schema = Definition.model_json_schema(mode="validation")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "https://porth.example/schema/service-definition.schema.json"
+    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    sys.stdout.write(schema_json())
+    return 0
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    """Check every definition in the folder and record its version."""
+    _django()
+    from django.conf import settings
+
+    from porth.services.definition import DefinitionError, load_folder
+    from porth.services.service import record_version
+
+    folder = Path(args.folder or settings.PORTH_SERVICES_DIR)
+    try:
+        found = load_folder(folder)
+    except DefinitionError as error:
+        print(error, file=sys.stderr)
+        return 1
+    for definition in found.values():
+        record_version(definition)
+        print(f"loaded {definition.slug} (version {definition.version})")
+    return 0
+
+
+def _gunicorn(bind: str, workers: int) -> int:
+    from gunicorn.app.wsgiapp import run
+
+    sys.argv = [
+        "gunicorn",
+        "porth.wsgi:application",
+        f"--bind={bind}",
+        f"--workers={workers}",
+        "--preload",  # load and check the definitions once, before forking
+        "--access-logfile=-",
+        "--forwarded-allow-ips=127.0.0.1",
+    ]
+    run()
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    return _gunicorn(args.bind, args.workers)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Everything a newcomer needs: database, services, assets, then the server."""
+    from django.core.management import call_command
+
+    (Path(__file__).resolve().parents[2] / "var").mkdir(exist_ok=True)
+    _django()
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    if cmd_load(argparse.Namespace(folder=None)) != 0:
+        return 1
+    print(f"\nPorth is serving the example services on http://{args.bind}/\n")
+    return _gunicorn(args.bind, args.workers)
+
+
+def cmd_keygen(args: argparse.Namespace) -> int:
+    from porth.utils.crypto import new_key
+
+    print(f"{args.key_id}:{new_key()}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    parser = argparse.ArgumentParser(prog="porth", description=__doc__)
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("schema", help="print the JSON Schema of service definitions")
+    load = sub.add_parser("load", help="check the service definitions and record their versions")
+    load.add_argument("folder", nargs="?")
+    for name, text in (("run", "set up the demo and serve it"), ("serve", "serve with gunicorn")):
+        p = sub.add_parser(name, help=text)
+        p.add_argument("--bind", default=os.environ.get("PORTH_BIND", "127.0.0.1:8000"))
+        p.add_argument("--workers", type=int, default=int(os.environ.get("PORTH_WORKERS", "2")))
+    keygen = sub.add_parser("keygen", help="print a new encryption key for PORTH_ENCRYPTION_KEYS")
+    keygen.add_argument("key_id", nargs="?", default="k1")
+    known = {"schema", "load", "run", "serve", "keygen", "messages"}
+    if argv and argv[0] not in known and not argv[0].startswith("-"):
+        # Any other command is Django's: `porth migrate`, `porth shell`, …
+        _django()
+        from django.core.management import execute_from_command_line
+
+        execute_from_command_line(["porth", *argv])
+        return 0
+    messages = sub.add_parser("messages", help="extract and compile the Welsh translations")
+    messages.add_argument("--check", action="store_true", help="fail if anything is untranslated")
+    args = parser.parse_args(argv)
+    handlers = {
+        "schema": cmd_schema,
+        "load": cmd_load,
+        "run": cmd_run,
+        "serve": cmd_serve,
+        "keygen": cmd_keygen,
+        "messages": cmd_messages,
+    }
+    if args.command is None:
+        parser.print_help()
+        return 2
+    return handlers[args.command](args)
+
+
+def cmd_messages(args: argparse.Namespace) -> int:
+    from porth.utils.messages import update_catalogue
+
+    return update_catalogue(check=args.check)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,31 @@
+"""System checks: a misconfigured server says what is wrong before it serves anyone."""
+
+from typing import Any
+
+from django.conf import settings
+from django.core.checks import CheckMessage, Error, register
+
+from porth.utils.crypto import KeyError_, _keys
+
+
+@register(deploy=True)
+def production_secrets(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    errors: list[CheckMessage] = []
+    if settings.PRODUCTION and not settings.SECRET_KEY:
+        errors.append(Error("PORTH_SECRET_KEY is not set", id="porth.E001"))
+    return errors
+
+
+@register()
+def encryption_keys(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    try:
+        _keys(settings.PORTH_ENCRYPTION_KEYS)
+    except KeyError_ as error:
+        return [
+            Error(
+                str(error),
+                hint="Make a key with `porth keygen` and set PORTH_ENCRYPTION_KEYS=id:key",
+                id="porth.E002",
+            )
+        ]
+    return []

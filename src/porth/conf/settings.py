@@ -1,0 +1,164 @@
+"""Porth settings: every knob is an environment variable read here, and only here.
+
+PORTH_ENV picks the defaults: ``dev`` (make run), ``test`` (make test) or ``production``.
+Production refuses to start without the secrets it needs (see ``porth.conf.checks``).
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent.parent  # src/porth
+PROJECT_DIR = BASE_DIR.parent.parent  # the repository
+
+ENV = os.environ.get("PORTH_ENV", "dev")
+if ENV not in {"dev", "test", "production"}:
+    raise RuntimeError(f"PORTH_ENV must be dev, test or production, not {ENV!r}")
+PRODUCTION = ENV == "production"
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    return default if value is None else value.lower() in {"1", "true", "yes", "on"}
+
+
+DEBUG = _bool("PORTH_DEBUG", False)
+# Dev and test use a fixed, public key: fine for a laptop, refused in production by a check.
+SECRET_KEY = os.environ.get("PORTH_SECRET_KEY", "" if PRODUCTION else "porth-dev-only-not-secret")
+ALLOWED_HOSTS = os.environ.get(
+    "PORTH_ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver"
+).split(",")
+
+INSTALLED_APPS = [
+    "porth.conf.apps.PorthConfig",
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "django.contrib.sessions",
+    "django.contrib.staticfiles",
+    "porth.services",
+    "porth.submissions",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "porth.utils.middleware.SecurityHeadersMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.gzip.GZipMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "porth.utils.middleware.LanguageMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+]
+
+ROOT_URLCONF = "porth.urls"
+WSGI_APPLICATION = "porth.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "environment": "porth.utils.jinja.environment",
+            "autoescape": True,
+            # Templates never change under a running server: skip the mtime checks.
+            "auto_reload": DEBUG,
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", f"sqlite:///{PROJECT_DIR / 'var' / 'porth.sqlite3'}"),
+        conn_max_age=600,
+        conn_health_checks=True,
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers and a writer work at once; IMMEDIATE avoids upgrade deadlocks.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"
+        ),
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = None
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Sessions only carry the ids of journeys in progress, so a signed cookie is enough and
+# saves a database round trip on every page.
+SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
+SESSION_COOKIE_NAME = "porth_session"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = _bool("PORTH_SECURE_COOKIES", PRODUCTION)
+SESSION_COOKIE_AGE = 60 * 60 * 24 * 28  # a journey can be picked up for 28 days
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_FAILURE_VIEW = "porth.utils.views.csrf_failure"
+
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_SSL_REDIRECT = _bool("PORTH_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = int(os.environ.get("PORTH_HSTS_SECONDS", 31536000 if PRODUCTION else 0))
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else None
+
+# The GOV.UK template has one inline script (it marks the body as JS-enabled); it is
+# allowed by its hash, so no page needs 'unsafe-inline'.
+GOVUK_INLINE_SCRIPT_HASH = "'sha256-GUQ5ad8JK5KmEWmROf3LZd9ge94daqNvd8xy9YS1iDw='"
+SECURE_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'", GOVUK_INLINE_SCRIPT_HASH],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+    "base-uri": ["'none'"],
+    "object-src": ["'none'"],
+}
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("cy", "Cymraeg")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = "Europe/London"
+
+STATIC_URL = "/assets/"
+STATIC_ROOT = PROJECT_DIR / "var" / "static"
+STATICFILES_DIRS = [PROJECT_DIR / "frontend" / "dist"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if ENV == "test"
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_MAX_AGE = 60 * 60 * 24 * 365  # hashed names make far-future caching safe
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("PORTH_LOG_LEVEL", "WARNING")},
+}
+
+# --- Porth's own settings -------------------------------------------------------------
+# Folder of service definitions (one YAML file per service).
+PORTH_SERVICES_DIR = Path(os.environ.get("PORTH_SERVICES_DIR", PROJECT_DIR / "services"))
+# Keys that encrypt personal data at rest: "id:base64key,id:base64key"; the first encrypts,
+# all of them decrypt, so keys can be rotated. Dev and test use a fixed, public key.
+PORTH_ENCRYPTION_KEYS = os.environ.get(
+    "PORTH_ENCRYPTION_KEYS",
+    "" if PRODUCTION else "dev1:cG9ydGgtZGV2LW9ubHktbm90LWEtc2VjcmV0LWtleSE=",
+)

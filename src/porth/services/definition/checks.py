@@ -1,0 +1,110 @@
+"""Load-time checks that need the whole definition: references between its parts.
+
+Each problem names the path inside the definition, e.g. ``pages[3].next[0].goto``.
+"""
+
+from dataclasses import dataclass
+
+from .conditions import ConditionError, compile_expression, referenced_fields
+from .models import CHECK_ANSWERS, Definition
+
+# Addresses of Porth's own pages in a journey.
+RESERVED_PAGE_IDS = frozenset({CHECK_ANSWERS, "confirmation", "start"})
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    message: str
+
+
+def check(definition: Definition) -> list[Problem]:
+    problems: list[Problem] = []
+    problems += _unique_ids(definition)
+    problems += _references(definition)
+    if not problems:
+        problems += _cycles(definition)
+    return problems
+
+
+def _unique_ids(definition: Definition) -> list[Problem]:
+    problems = []
+    seen_pages: set[str] = set()
+    seen_fields: set[str] = set()
+    for p, page in enumerate(definition.pages):
+        if page.id in seen_pages:
+            problems.append(Problem(f"pages[{p}].id", f"page id {page.id!r} is used twice"))
+        if page.id in RESERVED_PAGE_IDS:
+            problems.append(Problem(f"pages[{p}].id", f"{page.id!r} is reserved for Porth's own page"))
+        seen_pages.add(page.id)
+        for f, field in enumerate(page.fields):
+            if field.id in seen_fields:
+                problems.append(
+                    Problem(f"pages[{p}].fields[{f}].id", f"field id {field.id!r} is used twice")
+                )
+            seen_fields.add(field.id)
+    return problems
+
+
+def _expression(definition: Definition, path: str, source: str) -> list[Problem]:
+    try:
+        compile_expression(source)
+    except ConditionError as error:
+        return [Problem(path, f"{source!r} {error}")]
+    unknown = referenced_fields(source) - definition.questions.keys()
+    if unknown:
+        names = ", ".join(sorted(unknown))
+        return [Problem(path, f"{source!r} refers to unknown question {names}")]
+    return []
+
+
+def _references(definition: Definition) -> list[Problem]:
+    problems = []
+    for p, page in enumerate(definition.pages):
+        if page.when is not None:
+            problems += _expression(definition, f"pages[{p}].when", page.when)
+        for n, rule in enumerate(page.next):
+            if rule.when is not None:
+                problems += _expression(definition, f"pages[{p}].next[{n}].when", rule.when)
+            if rule.goto != CHECK_ANSWERS and not definition.has_page(rule.goto):
+                problems.append(
+                    Problem(f"pages[{p}].next[{n}].goto", f"there is no page {rule.goto!r}")
+                )
+        for f, field in enumerate(page.fields):
+            for r, field_rule in enumerate(field.rules):
+                if field_rule.when is not None:
+                    path = f"pages[{p}].fields[{f}].rules[{r}].when"
+                    problems += _expression(definition, path, field_rule.when)
+    if definition.pages[0].kind == "exit":
+        problems.append(Problem("pages[0].kind", "the first page cannot be an exit page"))
+    return problems
+
+
+def _cycles(definition: Definition) -> list[Problem]:
+    """A journey must always move forward: a route that can loop back would never end."""
+    order = {page.id: i for i, page in enumerate(definition.pages)}
+    edges: dict[str, list[str]] = {}
+    for i, page in enumerate(definition.pages):
+        targets = [rule.goto for rule in page.next]
+        if page.kind != "exit" and all(rule.when is not None for rule in page.next):
+            following = definition.pages[i + 1].id if i + 1 < len(order) else CHECK_ANSWERS
+            targets.append(following)
+        edges[page.id] = [t for t in targets if t != CHECK_ANSWERS]
+    state: dict[str, int] = {}  # 1 = on the stack, 2 = done
+
+    def visit(page_id: str, trail: list[str]) -> list[str] | None:
+        state[page_id] = 1
+        for target in edges[page_id]:
+            if state.get(target) == 1:
+                return [*trail[trail.index(target) :], target] if target in trail else [target]
+            if target not in state and (found := visit(target, [*trail, target])):
+                return found
+        state[page_id] = 2
+        return None
+
+    for page in definition.pages:
+        if page.id not in state and (loop := visit(page.id, [page.id])):
+            index = order[loop[0]]
+            return [Problem(f"pages[{index}].next", "the journey can go round in a loop: "
+                            + " → ".join(loop))]
+    return []

@@ -1,0 +1,81 @@
+"""Conditions and custom rules, written in CEL (Common Expression Language).
+
+Expressions are compiled once when a definition is loaded and evaluated by the Rust core of
+`common-expression-language`: no Python `eval`, no access to anything but the answers.
+
+What an expression sees:
+- ``answers``: a map from field id to answer (strings; numbers and money as numbers; dates as
+  ``"YYYY-MM-DD"`` strings, which compare correctly; checkboxes as lists; yes/no as booleans).
+- ``today``: today's date as ``"YYYY-MM-DD"``.
+- ``age(date)``: whole years from that date to today.
+
+A question that has not been answered is absent from ``answers``: an expression that reads it
+fails, and a failed condition counts as false (so ``has(answers.x)`` is rarely needed).
+"""
+
+import re
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+import cel
+
+VARIABLES = frozenset({"answers", "today"})
+_FIELD_REFERENCE = re.compile(
+    r"""\banswers\s*(?:\.\s*([A-Za-z_][A-Za-z0-9_]*)|\[\s*["']([^"']+)["']\s*\])"""
+)
+
+
+class ConditionError(ValueError):
+    """An expression that cannot be compiled, or reads something it may not."""
+
+
+def compile_expression(source: str) -> "cel.Program":
+    try:
+        program = cel.compile(source)
+    except (ValueError, RuntimeError) as error:
+        raise ConditionError(f"is not a valid CEL expression: {error}") from None
+    unknown = set(program.variables()) - VARIABLES
+    if unknown:
+        raise ConditionError(
+            f"refers to {', '.join(sorted(unknown))}; expressions can only use "
+            "answers.<field id>, today and age()"
+        )
+    return program
+
+
+def referenced_fields(source: str) -> set[str]:
+    """The field ids an expression reads (``answers.x`` or ``answers["x"]``)."""
+    return {a or b for a, b in _FIELD_REFERENCE.findall(source)}
+
+
+def age(born: str, today: date | None = None) -> int:
+    today = today or date.today()
+    try:
+        birth = date.fromisoformat(born)
+    except (TypeError, ValueError):
+        raise ValueError("age() needs a date") from None
+    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+
+
+class Scope:
+    """The answers and today's date, converted for CEL once and shared by many expressions."""
+
+    __slots__ = ("_context",)
+
+    def __init__(self, answers: Mapping[str, Any], today: date) -> None:
+        self._context = cel.Context(
+            {"answers": dict(answers), "today": today.isoformat()},
+            {"age": lambda born: age(born, today)},
+        )
+
+    def evaluate(self, program: "cel.Program") -> Any:
+        """Raises on a missing answer or a type error: callers decide what that means."""
+        return program.execute(self._context)
+
+    def holds(self, program: "cel.Program") -> bool:
+        """A condition: true only if it evaluates to exactly true; errors count as false."""
+        try:
+            return self.evaluate(program) is True
+        except Exception:  # noqa: BLE001 - CEL raises KeyError, ValueError, TypeError, RuntimeError
+            return False

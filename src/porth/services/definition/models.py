@@ -1,0 +1,356 @@
+"""The service definition format, as Pydantic models.
+
+This module is the truth about the format: ``porth schema`` prints the JSON Schema generated
+from it, and the copy in ``docs/service-definition.schema.json`` is checked against it by a
+test. Cross-references (page ids, field ids in conditions) are checked in ``checks.py``.
+No Django import here: the definition and the engine are plain Python.
+"""
+
+import calendar
+import re
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    StringConstraints,
+    model_validator,
+)
+
+from .conditions import compile_expression
+
+PageId = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$", max_length=60),
+    Field(description="Lower-case words joined by hyphens; used in the page's address."),
+]
+FieldId = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=60),
+    Field(description="Lower-case words joined by underscores; `answers.<id>` in conditions."),
+]
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$", max_length=80)]
+Expression = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=2000),
+    Field(description="A CEL expression over `answers` (and `today`, `age()`)."),
+]
+Duration = Annotated[
+    str,
+    StringConstraints(pattern=r"^P(\d+[YMWD])+$"),
+    Field(description="An ISO 8601 duration in years, months, weeks or days, e.g. P10D."),
+]
+
+# The page a route reaches when every question is answered.
+CHECK_ANSWERS = "check-answers"
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(Model):
+    """Words a citizen reads, in English and Welsh."""
+
+    en: str = Field(min_length=1)
+    cy: str | None = Field(default=None, min_length=1)
+
+    def get(self, language: str) -> str:
+        return (self.cy if language == "cy" else None) or self.en
+
+
+class Option(Model):
+    value: Annotated[str, StringConstraints(min_length=1, max_length=100)]
+    label: Text
+    hint: Text | None = None
+    exclusive: bool = Field(
+        default=False, description="Checkboxes only: a 'none of these' option that clears others."
+    )
+
+
+DATE_BOUND = r"^(today|\d{4}-\d{2}-\d{2}|[+-]P(\d+[YMWD])+)$"
+
+
+class Rule(Model):
+    """One validation rule. Give exactly one of the rule keys, and optionally a message."""
+
+    min_length: int | None = Field(default=None, ge=0)
+    max_length: int | None = Field(default=None, ge=1)
+    min: Decimal | None = None
+    max: Decimal | None = None
+    pattern: str | None = Field(default=None, description="A regular expression the whole answer must match.")
+    before: Annotated[str, StringConstraints(pattern=DATE_BOUND)] | None = Field(
+        default=None,
+        description="Dates: the answer must be before this: `today`, a date, or `-P18Y` from today.",
+    )
+    after: Annotated[str, StringConstraints(pattern=DATE_BOUND)] | None = None
+    when: Expression | None = Field(
+        default=None, description="A custom rule: the answer is refused when this is true."
+    )
+    message: Text | None = None
+
+    @property
+    def kind(self) -> str:
+        return next(k for k in RULE_KINDS if getattr(self, k) is not None)
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> "Rule":
+        given = [k for k in RULE_KINDS if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError(f"a rule needs exactly one of {', '.join(RULE_KINDS)}")
+        if self.pattern is not None:
+            try:
+                re.compile(self.pattern)
+            except re.error as error:
+                raise ValueError(f"pattern is not a valid regular expression: {error}") from None
+        if self.kind in {"pattern", "when"} and self.message is None:
+            raise ValueError(f"a {self.kind} rule needs a message that tells the citizen what to do")
+        return self
+
+
+RULE_KINDS = ("min_length", "max_length", "min", "max", "pattern", "before", "after", "when")
+
+FieldType = Literal[
+    "text",
+    "textarea",
+    "number",
+    "decimal",
+    "money",
+    "date",
+    "radios",
+    "checkboxes",
+    "select",
+    "yesno",
+    "email",
+    "phone",
+    "postcode",
+    "address",
+    "nino",
+]
+CHOICE_TYPES = frozenset({"radios", "checkboxes", "select"})
+# Which rules make sense for which types; anything else is a load-time error.
+RULES_FOR_TYPE: dict[str, frozenset[str]] = {
+    "text": frozenset({"min_length", "max_length", "pattern", "when"}),
+    "textarea": frozenset({"min_length", "max_length", "pattern", "when"}),
+    "number": frozenset({"min", "max", "when"}),
+    "decimal": frozenset({"min", "max", "when"}),
+    "money": frozenset({"min", "max", "when"}),
+    "date": frozenset({"before", "after", "when"}),
+    "radios": frozenset({"when"}),
+    "checkboxes": frozenset({"min_length", "max_length", "when"}),
+    "select": frozenset({"when"}),
+    "yesno": frozenset({"when"}),
+    "email": frozenset({"max_length", "pattern", "when"}),
+    "phone": frozenset({"when"}),
+    "postcode": frozenset({"pattern", "when"}),
+    "address": frozenset({"when"}),
+    "nino": frozenset({"when"}),
+}
+
+
+class Question(Model):
+    """A question (field) on a page."""
+
+    id: FieldId
+    type: FieldType
+    label: Text
+    hint: Text | None = None
+    required: bool = True
+    summary_label: Text | None = Field(
+        default=None, description="Shorter words for the check-your-answers page."
+    )
+    name: Text | None = Field(
+        default=None,
+        description="What the answer is, for error messages: 'your full name' gives "
+        "'Enter your full name'.",
+    )
+    options: list[Option] = Field(default_factory=list)
+    rules: list[Rule] = Field(default_factory=list)
+    messages: dict[Literal["required", "invalid"], Text] = Field(
+        default_factory=dict, description="Your own words for the standard errors."
+    )
+    autocomplete: str | None = Field(
+        default=None, description="The HTML autocomplete token, e.g. `name` (WCAG 1.3.5)."
+    )
+    width: Literal[2, 3, 4, 5, 10, 20, 30] | None = None
+
+    @model_validator(mode="after")
+    def _fits_type(self) -> "Question":
+        if self.type in CHOICE_TYPES:
+            if len(self.options) < 2 and not (self.type == "checkboxes" and self.options):
+                raise ValueError(f"a {self.type} question needs at least two options")
+            values = [o.value for o in self.options]
+            if len(set(values)) != len(values):
+                raise ValueError("option values must be unique")
+        elif self.options:
+            raise ValueError(f"a {self.type} question has no options")
+        if any(o.exclusive for o in self.options) and self.type != "checkboxes":
+            raise ValueError("only checkboxes can have an exclusive option")
+        for rule in self.rules:
+            if rule.kind not in RULES_FOR_TYPE[self.type]:
+                raise ValueError(f"a {rule.kind} rule does not apply to a {self.type} question")
+        return self
+
+
+class Next(Model):
+    """Where to go after a page: the first rule whose `when` is true (or absent) wins."""
+
+    when: Expression | None = None
+    goto: str = Field(description=f"A page id, or `{CHECK_ANSWERS}`.")
+
+
+class Page(Model):
+    id: PageId
+    kind: Literal["question", "content", "exit"] = Field(
+        default="question",
+        description="question: asks things; content: words to read, then continue; "
+        "exit: ends the journey here (e.g. not eligible).",
+    )
+    title: Text | None = Field(
+        default=None, description="The page heading. A page with one question may leave it out: "
+        "the question's label is the heading."
+    )
+    body: Text | None = Field(default=None, description="Markdown shown under the heading.")
+    fields: list[Question] = Field(default_factory=list)
+    when: Expression | None = Field(
+        default=None, description="Show this page only when true; otherwise it is skipped."
+    )
+    next: list[Next] = Field(
+        default_factory=list, description="Branching. Without a rule that matches, the journey "
+        "goes on to the following page."
+    )
+
+    @model_validator(mode="after")
+    def _fits_kind(self) -> "Page":
+        if self.kind == "question" and not self.fields:
+            raise ValueError("a question page needs at least one field")
+        if self.kind != "question" and self.fields:
+            raise ValueError(f"an {self.kind} page has no fields" if self.kind == "exit"
+                             else f"a {self.kind} page has no fields")
+        if self.kind != "question" and (self.title is None or self.body is None):
+            raise ValueError(f"a {self.kind} page needs a title and a body")
+        if len(self.fields) > 1 and self.title is None:
+            raise ValueError("a page with several fields needs a title")
+        if self.kind == "exit" and self.next:
+            raise ValueError("an exit page ends the journey, so it has no next")
+        return self
+
+    def heading(self, language: str) -> str:
+        if self.title is not None:
+            return self.title.get(language)
+        return self.fields[0].label.get(language)
+
+
+class Organisation(Model):
+    id: Slug
+    name: Text
+
+
+class StartPage(Model):
+    body: Text = Field(description="Markdown: what the service is for, who can use it, what you need.")
+    before_you_start: Text | None = None
+
+
+class Declaration(Model):
+    title: Text | None = None
+    body: Text = Field(description="Markdown: what the citizen confirms by sending.")
+    confirm: Text | None = Field(
+        default=None, description="Label of a checkbox the citizen must tick to send."
+    )
+
+
+class Confirmation(Model):
+    body: Text = Field(description="Markdown: what happens next.")
+
+
+class CaseAction(Model):
+    queue: Slug
+    sla: Duration | None = Field(default=None, description="How long the team has to decide.")
+
+
+class OnSubmit(Model):
+    case: CaseAction
+
+
+class Definition(Model):
+    """One service: what the citizen sees, from the start page to the confirmation."""
+
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, json_schema_extra={"title": "Porth service definition"}
+    )
+
+    porth: Literal[1] = Field(default=1, description="The version of this format.")
+    slug: Slug
+    name: Text
+    summary: Text
+    organisation: Organisation
+    keywords: list[str] = Field(default_factory=list, description="Extra words for search.")
+    reference_prefix: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,4}$")] | None = None
+    start: StartPage
+    pages: list[Page] = Field(min_length=1)
+    declaration: Declaration
+    confirmation: Confirmation
+    on_submit: list[OnSubmit] = Field(default_factory=list)
+    retention: Duration | None = Field(
+        default=None, description="How long submissions are kept (ISO 8601 duration)."
+    )
+    costs: dict[str, Decimal] = Field(
+        default_factory=dict, description="Cost per transaction by channel, in pounds."
+    )
+    version_note: str | None = None
+
+    _pages: dict[str, Page] = PrivateAttr(default_factory=dict)
+    _questions: dict[str, tuple[Page, Question]] = PrivateAttr(default_factory=dict)
+    _programs: dict[str, Any] = PrivateAttr(default_factory=dict)
+    _version: str = PrivateAttr(default="")
+
+    def model_post_init(self, context: Any, /) -> None:
+        self._pages = {page.id: page for page in self.pages}
+        self._questions = {q.id: (page, q) for page in self.pages for q in page.fields}
+
+    @property
+    def version(self) -> str:
+        """The hash of the definition's canonical form: submissions record it."""
+        return self._version
+
+    def page(self, page_id: str) -> Page:
+        return self._pages[page_id]
+
+    def has_page(self, page_id: str) -> bool:
+        return page_id in self._pages
+
+    def question(self, field_id: str) -> tuple[Page, Question]:
+        return self._questions[field_id]
+
+    @property
+    def questions(self) -> dict[str, tuple[Page, Question]]:
+        return self._questions
+
+    def program(self, expression: str) -> Any:
+        """The compiled CEL program for an expression of this definition (compiled once)."""
+        program = self._programs.get(expression)
+        if program is None:
+            program = self._programs[expression] = compile_expression(expression)
+        return program
+
+
+def today_bound(bound: str, today: date) -> date:
+    """Resolve a date rule's bound (`today`, `2020-01-01`, `-P18Y`) against today."""
+    if bound == "today":
+        return today
+    if bound[0] in "+-":
+        sign = -1 if bound[0] == "-" else 1
+        parts = dict.fromkeys("YMWD", 0)
+        for amount, unit in re.findall(r"(\d+)([YMWD])", bound):
+            parts[unit] = int(amount)
+        year = today.year + sign * parts["Y"]
+        month0 = today.month - 1 + sign * parts["M"]
+        year, month0 = year + month0 // 12, month0 % 12
+        day = min(today.day, calendar.monthrange(year, month0 + 1)[1])
+        return date(year, month0 + 1, day) + timedelta(days=sign * (7 * parts["W"] + parts["D"]))
+    return date.fromisoformat(bound)
+

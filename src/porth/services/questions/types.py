@@ -1,0 +1,361 @@
+"""The question types of the service definition format, one class each."""
+
+import re
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+
+from porth.services.definition.models import Question
+
+from .base import Invalid, QuestionType, Raw, register
+from .dates import long_date
+
+
+def _one(question: Question, form: Raw) -> str:
+    value = form.get(question.id, "")
+    return value.strip() if isinstance(value, str) else ""
+
+
+@register
+class TextType(QuestionType):
+    name = "text"
+    template = "text.html"
+
+    def parse(self, question: Question, form: Raw) -> Any | Invalid:
+        return _one(question, form)
+
+
+@register
+class TextareaType(TextType):
+    name = "textarea"
+    template = "textarea.html"
+
+    def raw(self, question: Question, form: Raw) -> dict[str, str]:
+        # Keep the citizen's line breaks, but one kind of them: browsers post CRLF.
+        value = form.get(question.id, "")
+        text = value.replace("\r\n", "\n").strip() if isinstance(value, str) else ""
+        return {question.id: text}
+
+    def parse(self, question: Question, form: Raw) -> Any | Invalid:
+        return self.raw(question, form)[question.id]
+
+
+_NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
+
+
+def _decimal(text: str) -> Decimal | None:
+    text = text.replace(" ", "")
+    if not _NUMBER.match(text):
+        return None
+    try:
+        return Decimal(text.replace(",", ""))
+    except InvalidOperation:
+        return None
+
+
+@register
+class NumberType(QuestionType):
+    """A whole number, e.g. how many people live with you."""
+
+    name = "number"
+    template = "number.html"
+
+    def parse(self, question: Question, form: Raw) -> Any | Invalid:
+        number = _decimal(_one(question, form))
+        if number is None:
+            return Invalid("not_number")
+        if number != number.to_integral_value():
+            return Invalid("not_whole_number")
+        return int(number)
+
+    def display(self, question: Question, value: Any, language: str) -> str:
+        return f"{value:,}"
+
+
+@register
+class DecimalType(QuestionType):
+    name = "decimal"
+    template = "number.html"
+
+    def parse(self, question: Question, form: Raw) -> Any | Invalid:
+        number = _decimal(_one(question, form))
+        if number is None:
+            return Invalid("not_number")
+        return str(number.normalize() if number == number.to_integral_value() else number)
+
+    def to_cel(self, question: Question, value: Any) -> Any:
+        return float(value)
+
+
+@register
+class MoneyType(QuestionType):
+    """Pounds and pence, kept exactly as a string like "193.50"."""
+
+    name = "money"
+    template = "money.html"
+
+    def parse(self, question: Question, form: Raw) -> Any | Invalid:
+        text = _one(question, form).removeprefix("£").strip()
+        amount = _decimal(text)
+        if amount is None:
+            return Invalid("not_money")
+        if amount.as_tuple().exponent < -2:  # type: ignore[operator]
+            return Invalid("too_many_pence")
+        return f"{amount:.2f}"
+
+    def to_cel(self, question: Question, value: Any) -> Any:
+        return float(value)
+
+    def display(self, question: Question, value: Any, language: str) -> str:
+        return f"£{Decimal(value):,.2f}"
+
+
+@register
+class DateType(QuestionType):
+    """A memorable date: day, month and year in three boxes."""
+
+    name = "date"
+    template = "date.html"
+    parts = ("day", "month", "year")
+    MONTHS = (
+        "jan feb mar apr may jun jul aug sep oct nov dec".split(),
+        "ion chw maw ebr mai meh gor aws med hyd tac rha".split(),
+    )
+
+    def _month(self, text: str) -> int | None:
+        if text.isdigit():
+            return int(text)
+        for names in self.MONTHS:
+            if text[:3].lower() in names:
+                return names.index(text[:3].lower()) + 1
+        return None
+
+    def parse(self, question: Question, form: Raw) -> Any | Invalid:
+        raw = self.raw(question, form)
+        day, month, year = (raw[f"{question.id}-{p}"] for p in self.parts)
+        missing = [p for p, v in zip(self.parts, (day, month, year), strict=True) if not v]
+        if missing:
+            return Invalid("date_missing", {"parts": missing}, part=missing[0])
+        month_number = self._month(month)
+        if not day.isdigit():
+            return Invalid("date_invalid", part="day")
+        if month_number is None:
+            return Invalid("date_invalid", part="month")
+        if not year.isdigit() or len(year) != 4:
+            return Invalid("date_year", part="year")
+        try:
+            return date(int(year), month_number, int(day)).isoformat()
+        except ValueError:
+            return Invalid("date_invalid", part="day")
+
+    def to_form(self, question: Question, value: Any) -> dict[str, Any]:
+        if not value:
+            return super().to_form(question, value)
+        year, month, day = value.split("-")
+        return {
+            f"{question.id}-day": str(int(day)),
+            f"{question.id}-month": str(int(month)),
+            f"{question.id}-year": year,
+        }
+
+    def display(self, question: Question, value: Any, language: str) -> str:
+        return long_date(date.fromisoformat(value), language)
+
+
+class ChoiceType(QuestionType):
+    verb = "select"
+
+    def parse(self, question: Question, form: Raw) -> Any | Invalid:
+        value = _one(question, form)
+        if value not in {o.value for o in question.options}:
+            return Invalid("not_an_option")
+        return value
+
+    def display(self, question: Question, value: Any, language: str) -> str:
+        return next(o.label.get(language) for o in question.options if o.value == value)
+
+
+@register
+class RadiosType(ChoiceType):
+    name = "radios"
+    template = "radios.html"
+
+
+@register
+class SelectType(ChoiceType):
+    name = "select"
+    template = "select.html"
+
+
+@register
+class CheckboxesType(ChoiceType):
+    name = "checkboxes"
+    template = "checkboxes.html"
+
+    def _values(self, question: Question, form: Raw) -> list[str]:
+        getlist = getattr(form, "getlist", None)
+        values = getlist(question.id) if getlist else form.get(question.id, [])
+        values = [values] if isinstance(values, str) else list(values)
+        return [v for v in values if v]
+
+    def is_empty(self, question: Question, form: Raw) -> bool:
+        return not self._values(question, form)
+
+    def raw(self, question: Question, form: Raw) -> dict[str, Any]:  # type: ignore[override]
+        return {question.id: self._values(question, form)}
+
+    def parse(self, question: Question, form: Raw) -> Any | Invalid:
+        values = self._values(question, form)
+        options = [o.value for o in question.options]
+        if not set(values) <= set(options) or len(set(values)) != len(values):
+            return Invalid("not_an_option")
+        exclusive = {o.value for o in question.options if o.exclusive}
+        if len(values) > 1 and exclusive & set(values):
+            return Invalid("exclusive", {"option": next(iter(exclusive & set(values)))})
+        return sorted(values, key=options.index)  # the order of the page, not of the post
+
+    def to_form(self, question: Question, value: Any) -> dict[str, Any]:
+        return {question.id: list(value or [])}
+
+    def display(self, question: Question, value: Any, language: str) -> str:
+        labels = {o.value: o.label.get(language) for o in question.options}
+        return "\n".join(labels[v] for v in value)
+
+
+@register
+class YesNoType(QuestionType):
+    """Yes or no, kept as true or false."""
+
+    name = "yesno"
+    template = "yesno.html"
+    verb = "select"
+
+    def parse(self, question: Question, form: Raw) -> Any | Invalid:
+        value = _one(question, form)
+        if value not in {"yes", "no"}:
+            return Invalid("not_an_option")
+        return value == "yes"
+
+    def to_form(self, question: Question, value: Any) -> dict[str, Any]:
+        return {question.id: "" if value is None else ("yes" if value else "no")}
+
+    def display(self, question: Question, value: Any, language: str) -> str:
+        return {True: ("Yes", "Ydw"), False: ("No", "Nac ydw")}[value][language == "cy"]
+
+
+@register
+class EmailType(QuestionType):
+    name = "email"
+    template = "email.html"
+
+    def parse(self, question: Question, form: Raw) -> Any | Invalid:
+        try:
+            # Syntax only: a DNS look-up would make a slow page slower and fail offline.
+            checked = validate_email(_one(question, form), check_deliverability=False)
+        except EmailNotValidError:
+            return Invalid("not_email")
+        return checked.normalized
+
+
+@register
+class PhoneType(QuestionType):
+    """A UK telephone number (international numbers with a + are accepted too)."""
+
+    name = "phone"
+    template = "phone.html"
+
+    def parse(self, question: Question, form: Raw) -> Any | Invalid:
+        text = _one(question, form)
+        try:
+            number = phonenumbers.parse(text, "GB")
+        except phonenumbers.NumberParseException:
+            return Invalid("not_phone")
+        if not phonenumbers.is_valid_number(number):
+            return Invalid("not_phone")
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+    def display(self, question: Question, value: Any, language: str) -> str:
+        number = phonenumbers.parse(value, "GB")
+        style = (
+            phonenumbers.PhoneNumberFormat.NATIONAL
+            if number.country_code == 44
+            else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+        )
+        return phonenumbers.format_number(number, style)
+
+
+# The shape of a UK postcode (outward code, space, inward code), including BFPO-free
+# special cases like GIR 0AA; from the Royal Mail format rules.
+_POSTCODE = re.compile(
+    r"^(GIR0AA|"
+    r"(?:[A-PR-UWYZ][0-9][0-9]?|[A-PR-UWYZ][A-HK-Y][0-9][0-9]?|"
+    r"[A-PR-UWYZ][0-9][A-HJKPSTUW]|[A-PR-UWYZ][A-HK-Y][0-9][ABEHMNPRVWXY])"
+    r"[0-9][ABD-HJLNP-UW-Z]{2})$"
+)
+
+
+def normalise_postcode(text: str) -> str | None:
+    compact = re.sub(r"\s+", "", text).upper()
+    if not _POSTCODE.match(compact):
+        return None
+    return f"{compact[:-3]} {compact[-3:]}"
+
+
+@register
+class PostcodeType(QuestionType):
+    name = "postcode"
+    template = "postcode.html"
+
+    def parse(self, question: Question, form: Raw) -> Any | Invalid:
+        postcode = normalise_postcode(_one(question, form))
+        return Invalid("not_postcode") if postcode is None else postcode
+
+
+@register
+class AddressType(QuestionType):
+    """A UK address in the GOV.UK address pattern: two lines, town, county, postcode."""
+
+    name = "address"
+    template = "address.html"
+    parts = ("line1", "line2", "town", "county", "postcode")
+    needed = ("line1", "town", "postcode")
+
+    def parse(self, question: Question, form: Raw) -> Any | Invalid:
+        raw = self.raw(question, form)
+        value = {part: raw[f"{question.id}-{part}"] for part in self.parts}
+        for part in self.needed:
+            if not value[part]:
+                return Invalid(f"address_{part}", part=part)
+        for part in self.parts:
+            if len(value[part]) > 100:
+                return Invalid("address_too_long", {"max": 100}, part=part)
+        postcode = normalise_postcode(value["postcode"])
+        if postcode is None:
+            return Invalid("not_postcode", part="postcode")
+        return {**value, "postcode": postcode}
+
+    def display(self, question: Question, value: Any, language: str) -> str:
+        return "\n".join(value[part] for part in self.parts if value.get(part))
+
+    def length(self, value: Any) -> int:
+        return sum(len(v) for v in value.values())
+
+
+# National Insurance numbers: two prefix letters (D, F, I, Q, U, V never; O never second;
+# BG, GB, KN, NK, NT, TN, ZZ never allocated), six digits, suffix A-D. HMRC's published rules.
+_NINO = re.compile(r"^(?!BG|GB|KN|NK|NT|TN|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]\d{6}[A-D]$")
+
+
+@register
+class NinoType(QuestionType):
+    name = "nino"
+    template = "nino.html"
+
+    def parse(self, question: Question, form: Raw) -> Any | Invalid:
+        compact = re.sub(r"\s+", "", _one(question, form)).upper()
+        if not _NINO.match(compact):
+            return Invalid("not_nino")
+        return f"{compact[:2]} {compact[2:4]} {compact[4:6]} {compact[6:8]} {compact[8]}"

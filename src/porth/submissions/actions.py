@@ -1,0 +1,96 @@
+"""Every write to journeys and submissions: atomic, and safe to repeat."""
+
+from datetime import date
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from porth.services import service as services
+from porth.services.definition import Definition
+from porth.services.engine import State, is_complete, prune, submitted_answers
+from porth.utils import crypto
+
+from .models import Channel, Journey, Submission
+from .references import new_reference
+
+
+class NotComplete(Exception):
+    """Submit was asked for before every question on the route was answered."""
+
+
+def _journey_context(journey_id: str) -> str:
+    return f"journey:{journey_id}"
+
+
+def read_state(journey: Journey) -> State:
+    if not journey.state:
+        return State()
+    data = crypto.decrypt(journey.state, journey.key_id, context=_journey_context(journey.pk))
+    return State.from_json(data)
+
+
+def new_journey(definition: Definition, *, language: str, channel: str = Channel.ONLINE) -> Journey:
+    """A journey not yet saved: nothing is stored until the citizen answers something."""
+    return Journey(
+        service=definition.slug, version=definition.version, language=language, channel=channel
+    )
+
+
+def save_state(journey: Journey, state: State, *, definition: Definition) -> None:
+    journey.state, journey.key_id = crypto.encrypt(
+        state.to_json(), context=_journey_context(journey.pk)
+    )
+    journey.version = definition.version
+    journey.save()
+
+
+def submit(journey: Journey, definition: Definition, *, language: str, today: date) -> Submission:
+    """Turn a complete journey into a submission, once: a repeated call returns the first.
+
+    The journey row is locked, so two clicks or a retried POST queue up behind each other;
+    the second finds the submission the first made.
+    """
+    with transaction.atomic():
+        locked = Journey.objects.select_for_update().get(pk=journey.pk)
+        existing = Submission.objects.filter(journey=locked).first()
+        if existing is not None:
+            return existing
+        state = prune(definition, read_state(locked), today)
+        if not is_complete(definition, state, today):
+            raise NotComplete
+        answers = submitted_answers(definition, state, today)
+        version = services.record_version(definition)
+        for _attempt in range(5):
+            reference = new_reference(definition.reference_prefix)
+            blob, key_id = crypto.encrypt(answers, context=f"submission:{reference}")
+            try:
+                with transaction.atomic():
+                    submission = Submission.objects.create(
+                        reference=reference,
+                        journey=locked,
+                        service=definition.slug,
+                        definition=version,
+                        answers=blob,
+                        key_id=key_id,
+                        language=language,
+                        channel=locked.channel,
+                    )
+                break
+            except IntegrityError:
+                if Submission.objects.filter(journey=locked).exists():
+                    raise
+                continue  # a reference clash: draw another
+        else:
+            raise RuntimeError("could not draw an unused reference")
+        # The answers now live in the submission; the journey keeps no copy of them.
+        locked.state, locked.key_id = b"", ""
+        locked.submitted_at = timezone.now()
+        locked.save(update_fields=["state", "key_id", "submitted_at", "updated_at"])
+    return submission
+
+
+def read_answers(submission: Submission) -> dict[str, object]:
+    data = crypto.decrypt(
+        submission.answers, submission.key_id, context=f"submission:{submission.reference}"
+    )
+    return dict(data)

@@ -1,0 +1,55 @@
+import secrets
+
+from django.db import models
+
+
+def new_journey_id() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", "Online"
+    ASSISTED = "assisted", "Assisted digital"
+    PHONE = "phone", "Phone"
+    PAPER = "paper", "Paper"
+
+
+class Journey(models.Model):
+    """A citizen's pass through a service, in progress. Its id is the only key to it.
+
+    The state (answers and finished pages) is encrypted; only the service, version and
+    times are in the clear, for housekeeping.
+    """
+
+    id = models.CharField(primary_key=True, max_length=64, default=new_journey_id)
+    service = models.SlugField(max_length=80)
+    version = models.CharField(max_length=16)
+    state = models.BinaryField()
+    key_id = models.CharField(max_length=32)
+    language = models.CharField(max_length=2, default="en")
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.ONLINE)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"journey through {self.service}"
+
+
+class Submission(models.Model):
+    """What a citizen sent: the answers on their route, against one definition version."""
+
+    reference = models.CharField(max_length=20, unique=True)
+    journey = models.OneToOneField(
+        Journey, null=True, on_delete=models.SET_NULL, related_name="submission"
+    )  # one journey, one submission: a retried POST finds the first
+    service = models.SlugField(max_length=80, db_index=True)
+    definition = models.ForeignKey("services.DefinitionVersion", on_delete=models.PROTECT)
+    answers = models.BinaryField()
+    key_id = models.CharField(max_length=32)
+    language = models.CharField(max_length=2)
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.ONLINE)
+    submitted_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return self.reference

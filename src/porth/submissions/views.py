@@ -1,0 +1,187 @@
+"""Citizen journey pages: one thing per page, check your answers, confirmation.
+
+Views are thin: the engine decides the route and validates; actions store. The journey is
+found through the session (a signed cookie holding journey ids), never through the URL.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_safe
+
+from porth.services import engine, questions
+from porth.services import service as services
+from porth.services.definition import CHECK_ANSWERS, Definition
+from porth.services.questions.messages import message
+
+from . import actions
+from .models import Journey, Submission
+
+SESSION_KEY = "journeys"
+
+
+@dataclass
+class Current:
+    definition: Definition
+    journey: Journey
+    state: engine.State
+    today: date
+
+
+def _today() -> date:
+    return date.today()
+
+
+def _current(request: HttpRequest, slug: str) -> Current:
+    definition = services.get(slug)
+    if definition is None:
+        raise Http404
+    today = _today()
+    journey_id = request.session.get(SESSION_KEY, {}).get(slug)
+    journey = None
+    if journey_id:
+        journey = Journey.objects.filter(pk=journey_id, submitted_at__isnull=True).first()
+    if journey is None:
+        journey = actions.new_journey(definition, language=get_language())
+        return Current(definition, journey, engine.State(), today)
+    state = actions.read_state(journey)
+    if journey.version != definition.version:
+        # The definition changed under the journey: keep what still fits the new one.
+        state = engine.prune(definition, state, today)
+    return Current(definition, journey, state, today)
+
+
+def _remember(request: HttpRequest, journey: Journey) -> None:
+    journeys = dict(request.session.get(SESSION_KEY, {}))
+    if journeys.get(journey.service) != journey.pk:
+        journeys[journey.service] = journey.pk
+        request.session[SESSION_KEY] = journeys
+
+
+def _sent(request: HttpRequest, slug: str) -> Submission | None:
+    """The submission this browser's current journey through the service made, if any."""
+    journey_id = request.session.get(SESSION_KEY, {}).get(slug)
+    if not journey_id:
+        return None
+    return Submission.objects.filter(journey_id=journey_id).first()
+
+
+def _page_url(slug: str, page_id: str) -> str:
+    if page_id == CHECK_ANSWERS:
+        return reverse("check-answers", args=[slug])
+    return reverse("page", args=[slug, page_id])
+
+
+def _back_url(current: Current, page_id: str) -> str:
+    previous = engine.previous_page(current.definition, current.state, page_id, current.today)
+    if previous is None:
+        return reverse("start", args=[current.definition.slug])
+    return _page_url(current.definition.slug, previous)
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def page(request: HttpRequest, slug: str, page_id: str) -> HttpResponse:
+    current = _current(request, slug)
+    definition, state, today = current.definition, current.state, current.today
+    if not definition.has_page(page_id):
+        raise Http404
+    if not engine.reachable(definition, state, page_id, today):
+        # Not yet (or no longer) on this citizen's route: send them where they should be.
+        return HttpResponseRedirect(
+            _page_url(slug, engine.next_page(definition, state, today)), status=303
+        )
+    the_page = definition.page(page_id)
+    changing = request.GET.get("change") == "1"
+    values: dict[str, Any] = {}
+    errors: list[engine.FieldError] = []
+    if request.method == "POST" and the_page.kind != "exit":
+        result = engine.validate_page(definition, the_page, request.POST, state, today)
+        if result.ok:
+            state = engine.complete(definition, state, page_id, result.values, today)
+            actions.save_state(current.journey, state, definition=definition)
+            _remember(request, current.journey)
+            following = engine.next_page(definition, state, today)
+            if changing and engine.is_complete(definition, state, today):
+                following = CHECK_ANSWERS
+            return HttpResponseRedirect(_page_url(slug, following), status=303)
+        values, errors = result.raw, result.errors
+    else:
+        for question in the_page.fields:
+            qtype = questions.get(question.type)
+            values.update(qtype.to_form(question, state.answers.get(question.id)))
+    return render(
+        request,
+        "page.html",
+        {
+            "service": definition,
+            "page": the_page,
+            "values": values,
+            "errors": [{"text": message(e.question, e.invalid), "href": f"#{e.anchor}"}
+                       for e in errors],
+            "templates": {q.id: questions.get(q.type).template for q in the_page.fields},
+            "error_for": {e.question.id: (e, message(e.question, e.invalid)) for e in errors},
+            "back_url": _back_url(current, page_id),
+            "changing": changing,
+        },
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def check_answers(request: HttpRequest, slug: str) -> HttpResponse:
+    if _sent(request, slug) is not None:
+        # Already sent (a double click, or the back button): show what was sent, once.
+        return HttpResponseRedirect(reverse("confirmation", args=[slug]), status=303)
+    current = _current(request, slug)
+    definition, state, today = current.definition, current.state, current.today
+    if not engine.is_complete(definition, state, today):
+        following = engine.next_page(definition, state, today)
+        return HttpResponseRedirect(_page_url(slug, following), status=303)
+    error = None
+    if request.method == "POST":
+        if definition.declaration.confirm and request.POST.get("confirm") != "yes":
+            error = True
+        else:
+            try:
+                actions.submit(current.journey, definition, language=get_language(), today=today)
+            except actions.NotComplete:
+                following = engine.next_page(definition, state, today)
+                return HttpResponseRedirect(_page_url(slug, following), status=303)
+            return HttpResponseRedirect(reverse("confirmation", args=[slug]), status=303)
+    rows = [
+        (row, questions.get(row.question.type).display(row.question, row.value, get_language())
+         if row.value is not None else "")
+        for row in engine.summary(definition, state, today)
+    ]
+    return render(
+        request,
+        "check_answers.html",
+        {
+            "service": definition,
+            "rows": rows,
+            "declaration_error": error,
+            "back_url": _back_url(current, CHECK_ANSWERS),
+        },
+    )
+
+
+@never_cache
+@require_safe
+def confirmation(request: HttpRequest, slug: str) -> HttpResponse:
+    definition = services.get(slug)
+    if definition is None:
+        raise Http404
+    submission = _sent(request, slug)
+    if submission is None:
+        # Nothing sent from this browser: the start page is the useful place to be.
+        return HttpResponseRedirect(reverse("start", args=[slug]), status=303)
+    return render(
+        request, "confirmation.html", {"service": definition, "submission": submission}
+    )

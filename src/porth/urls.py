@@ -1,0 +1,9 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("porth.services.urls")),
+    path("", include("porth.submissions.urls")),
+]
+
+handler404 = "porth.utils.views.not_found"
+handler500 = "porth.utils.views.server_error"
