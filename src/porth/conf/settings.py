@@ -145,6 +145,8 @@ STORAGES = {
     },
 }
 WHITENOISE_MAX_AGE = 60 * 60 * 24 * 365  # hashed names make far-future caching safe
+# Tests serve the assets straight from frontend/dist, without collectstatic.
+WHITENOISE_USE_FINDERS = ENV == "test"
 
 LOGGING = {
     "version": 1,

@@ -24,8 +24,12 @@ def search(services: list[Definition], query: str, language: str) -> list[Defini
     for service in services:
         name = _fold(service.name.get(language))
         haystack = " ".join(
-            [name, _fold(service.summary.get(language)), _fold(service.organisation.name.get(language)),
-             *map(_fold, service.keywords)]
+            [
+                name,
+                _fold(service.summary.get(language)),
+                _fold(service.organisation.name.get(language)),
+                *map(_fold, service.keywords),
+            ]
         )
         if all(term in haystack for term in terms):
             # Matches in the name first, then by name.

@@ -15,8 +15,9 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:200]
     services = sorted(registry.definitions().values(), key=lambda d: d.name.get(language))
     found = search(services, query, language)
-    return render(request, "catalogue.html", {"services": found, "query": query,
-                                               "total": len(services)})
+    return render(
+        request, "catalogue.html", {"services": found, "query": query, "total": len(services)}
+    )
 
 
 @require_safe

@@ -123,8 +123,9 @@ def page(request: HttpRequest, slug: str, page_id: str) -> HttpResponse:
             "service": definition,
             "page": the_page,
             "values": values,
-            "errors": [{"text": message(e.question, e.invalid), "href": f"#{e.anchor}"}
-                       for e in errors],
+            "errors": [
+                {"text": message(e.question, e.invalid), "href": f"#{e.anchor}"} for e in errors
+            ],
             "templates": {q.id: questions.get(q.type).template for q in the_page.fields},
             "error_for": {e.question.id: (e, message(e.question, e.invalid)) for e in errors},
             "back_url": _back_url(current, page_id),
@@ -156,8 +157,12 @@ def check_answers(request: HttpRequest, slug: str) -> HttpResponse:
                 return HttpResponseRedirect(_page_url(slug, following), status=303)
             return HttpResponseRedirect(reverse("confirmation", args=[slug]), status=303)
     rows = [
-        (row, questions.get(row.question.type).display(row.question, row.value, get_language())
-         if row.value is not None else "")
+        (
+            row,
+            questions.get(row.question.type).display(row.question, row.value, get_language())
+            if row.value is not None
+            else "",
+        )
         for row in engine.summary(definition, state, today)
     ]
     return render(
@@ -182,6 +187,4 @@ def confirmation(request: HttpRequest, slug: str) -> HttpResponse:
     if submission is None:
         # Nothing sent from this browser: the start page is the useful place to be.
         return HttpResponseRedirect(reverse("start", args=[slug]), status=303)
-    return render(
-        request, "confirmation.html", {"service": definition, "submission": submission}
-    )
+    return render(request, "confirmation.html", {"service": definition, "submission": submission})

@@ -49,7 +49,7 @@ def encrypt(data: Any, *, context: str) -> tuple[bytes, str]:
     return nonce + keys[key_id].encrypt(nonce, plain, context.encode()), key_id
 
 
-def decrypt(blob: bytes, key_id: str, *, context: str) -> Any:
+def decrypt(blob: bytes | memoryview, key_id: str, *, context: str) -> Any:
     _, keys = _keys(settings.PORTH_ENCRYPTION_KEYS)
     if key_id not in keys:
         raise KeyError_(f"no encryption key {key_id!r}: it was removed before re-encryption")

@@ -18,7 +18,7 @@ def url(name: str, *args: Any, **kwargs: Any) -> str:
 def environment(**options: Any) -> Environment:
     options["loader"] = ChoiceLoader(
         [
-            FileSystemLoader([str(d) for d in settings.TEMPLATES[0]["DIRS"]]),
+            FileSystemLoader([str(settings.BASE_DIR / "templates")]),
             PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
         ]
     )

@@ -29,11 +29,16 @@ def _with_class(renderer: Any, tokens: Any, idx: int, options: Any, env: Any) ->
         token.tag = "h2"
     if token.tag in _CLASSES:
         token.attrSet("class", _CLASSES[token.tag])
-    return renderer.renderToken(tokens, idx, options, env)  # type: ignore[no-any-return]
+    return renderer.renderToken(tokens, idx, options, env)
 
 
-for _rule in ("paragraph_open", "bullet_list_open", "ordered_list_open", "heading_open",
-              "link_open"):
+for _rule in (
+    "paragraph_open",
+    "bullet_list_open",
+    "ordered_list_open",
+    "heading_open",
+    "link_open",
+):
     _md.add_render_rule(_rule, _with_class)
 
 
@@ -46,4 +51,4 @@ def render_markdown(text: str) -> Markup:
         url_schemes={"https", "mailto", "tel"},
         link_rel="noreferrer",
     )
-    return Markup(clean)  # noqa: S704 - sanitised just above
+    return Markup(clean)

@@ -35,7 +35,9 @@ def _unique_ids(definition: Definition) -> list[Problem]:
         if page.id in seen_pages:
             problems.append(Problem(f"pages[{p}].id", f"page id {page.id!r} is used twice"))
         if page.id in RESERVED_PAGE_IDS:
-            problems.append(Problem(f"pages[{p}].id", f"{page.id!r} is reserved for Porth's own page"))
+            problems.append(
+                Problem(f"pages[{p}].id", f"{page.id!r} is reserved for Porth's own page")
+            )
         seen_pages.add(page.id)
         for f, field in enumerate(page.fields):
             if field.id in seen_fields:
@@ -86,7 +88,9 @@ def _cycles(definition: Definition) -> list[Problem]:
     edges: dict[str, list[str]] = {}
     for i, page in enumerate(definition.pages):
         targets = [rule.goto for rule in page.next]
-        if page.kind != "exit" and all(rule.when is not None for rule in page.next):
+        # A skipped page (its `when` false) goes on to the following one, even an exit page.
+        falls_through = page.kind != "exit" or page.when is not None
+        if falls_through and all(rule.when is not None for rule in page.next):
             following = definition.pages[i + 1].id if i + 1 < len(order) else CHECK_ANSWERS
             targets.append(following)
         edges[page.id] = [t for t in targets if t != CHECK_ANSWERS]
@@ -105,6 +109,10 @@ def _cycles(definition: Definition) -> list[Problem]:
     for page in definition.pages:
         if page.id not in state and (loop := visit(page.id, [page.id])):
             index = order[loop[0]]
-            return [Problem(f"pages[{index}].next", "the journey can go round in a loop: "
-                            + " → ".join(loop))]
+            return [
+                Problem(
+                    f"pages[{index}].next",
+                    "the journey can go round in a loop: " + " → ".join(loop),
+                )
+            ]
     return []

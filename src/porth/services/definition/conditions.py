@@ -77,5 +77,5 @@ class Scope:
         """A condition: true only if it evaluates to exactly true; errors count as false."""
         try:
             return self.evaluate(program) is True
-        except Exception:  # noqa: BLE001 - CEL raises KeyError, ValueError, TypeError, RuntimeError
+        except Exception:
             return False

@@ -82,7 +82,9 @@ class Rule(Model):
     max_length: int | None = Field(default=None, ge=1)
     min: Decimal | None = None
     max: Decimal | None = None
-    pattern: str | None = Field(default=None, description="A regular expression the whole answer must match.")
+    pattern: str | None = Field(
+        default=None, description="A regular expression the whole answer must match."
+    )
     before: Annotated[str, StringConstraints(pattern=DATE_BOUND)] | None = Field(
         default=None,
         description="Dates: the answer must be before this: `today`, a date, or `-P18Y` from today.",
@@ -108,7 +110,9 @@ class Rule(Model):
             except re.error as error:
                 raise ValueError(f"pattern is not a valid regular expression: {error}") from None
         if self.kind in {"pattern", "when"} and self.message is None:
-            raise ValueError(f"a {self.kind} rule needs a message that tells the citizen what to do")
+            raise ValueError(
+                f"a {self.kind} rule needs a message that tells the citizen what to do"
+            )
         return self
 
 
@@ -186,6 +190,10 @@ class Question(Model):
             values = [o.value for o in self.options]
             if len(set(values)) != len(values):
                 raise ValueError("option values must be unique")
+        elif self.type == "yesno" and self.options:
+            # Only to word the answers: Welsh answers with the question's verb ("Oes / Nac oes").
+            if [o.value for o in self.options] != ["yes", "no"]:
+                raise ValueError("a yesno question's options, if given, are `yes` then `no`")
         elif self.options:
             raise ValueError(f"a {self.type} question has no options")
         if any(o.exclusive for o in self.options) and self.type != "checkboxes":
@@ -211,8 +219,9 @@ class Page(Model):
         "exit: ends the journey here (e.g. not eligible).",
     )
     title: Text | None = Field(
-        default=None, description="The page heading. A page with one question may leave it out: "
-        "the question's label is the heading."
+        default=None,
+        description="The page heading. A page with one question may leave it out: "
+        "the question's label is the heading.",
     )
     body: Text | None = Field(default=None, description="Markdown shown under the heading.")
     fields: list[Question] = Field(default_factory=list)
@@ -220,8 +229,9 @@ class Page(Model):
         default=None, description="Show this page only when true; otherwise it is skipped."
     )
     next: list[Next] = Field(
-        default_factory=list, description="Branching. Without a rule that matches, the journey "
-        "goes on to the following page."
+        default_factory=list,
+        description="Branching. Without a rule that matches, the journey "
+        "goes on to the following page.",
     )
 
     @model_validator(mode="after")
@@ -229,8 +239,11 @@ class Page(Model):
         if self.kind == "question" and not self.fields:
             raise ValueError("a question page needs at least one field")
         if self.kind != "question" and self.fields:
-            raise ValueError(f"an {self.kind} page has no fields" if self.kind == "exit"
-                             else f"a {self.kind} page has no fields")
+            raise ValueError(
+                f"an {self.kind} page has no fields"
+                if self.kind == "exit"
+                else f"a {self.kind} page has no fields"
+            )
         if self.kind != "question" and (self.title is None or self.body is None):
             raise ValueError(f"a {self.kind} page needs a title and a body")
         if len(self.fields) > 1 and self.title is None:
@@ -251,7 +264,9 @@ class Organisation(Model):
 
 
 class StartPage(Model):
-    body: Text = Field(description="Markdown: what the service is for, who can use it, what you need.")
+    body: Text = Field(
+        description="Markdown: what the service is for, who can use it, what you need."
+    )
     before_you_start: Text | None = None
 
 
@@ -353,4 +368,3 @@ def today_bound(bound: str, today: date) -> date:
         day = min(today.day, calendar.monthrange(year, month0 + 1)[1])
         return date(year, month0 + 1, day) + timedelta(days=sign * (7 * parts["W"] + parts["D"]))
     return date.fromisoformat(bound)
-

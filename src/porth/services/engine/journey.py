@@ -175,7 +175,7 @@ def complete(
 
 def summary(definition: Definition, state: State, today: date) -> list[SummaryRow]:
     """The check-your-answers rows: every question on the route, in route order."""
-    rows = []
+    rows: list[SummaryRow] = []
     for page in route(definition, state, today).pages:
         if page.id in state.done:
             rows.extend(SummaryRow(page, q, state.answers.get(q.id)) for q in page.fields)
@@ -185,4 +185,3 @@ def summary(definition: Definition, state: State, today: date) -> list[SummaryRo
 def submitted_answers(definition: Definition, state: State, today: date) -> dict[str, Any]:
     """What is kept on submission: the answers on the route, nothing else."""
     return {row.question.id: row.value for row in summary(definition, state, today)}
-

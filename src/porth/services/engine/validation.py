@@ -1,7 +1,6 @@
 """Validate the answers posted from one page: each question's type, then its rules."""
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -60,17 +59,20 @@ def _rule_fails(rule: Rule, question: Question, value: Any, today: date) -> Inva
         limit = getattr(rule, kind)
         size = qtype.length(value)
         if (size < limit) if kind == "min_length" else (size > limit):
-            code = ("too_few" if kind == "min_length" else "too_many") if question.type == (
-                "checkboxes"
-            ) else ("too_short" if kind == "min_length" else "too_long")
+            code = (
+                ("too_few" if kind == "min_length" else "too_many")
+                if question.type == ("checkboxes")
+                else ("too_short" if kind == "min_length" else "too_long")
+            )
             return Invalid(code, {"limit": limit}, message=rule.message)
     elif kind in {"min", "max"}:
         limit = getattr(rule, kind)
         number = Decimal(str(value))
         if (number < limit) if kind == "min" else (number > limit):
             shown = f"£{limit:,.2f}" if question.type == "money" else f"{limit:,}"
-            return Invalid("too_small" if kind == "min" else "too_big", {"limit": shown},
-                           message=rule.message)
+            return Invalid(
+                "too_small" if kind == "min" else "too_big", {"limit": shown}, message=rule.message
+            )
     elif kind == "pattern":
         if not re.fullmatch(rule.pattern or "", str(value)):
             return Invalid("pattern", message=rule.message)
@@ -107,8 +109,12 @@ def validate_page(
             result.errors.append(FieldError(question, value))
             continue
         failed = next(
-            (f for rule in question.rules if rule.kind != "when"
-             if (f := _rule_fails(rule, question, value, today))),
+            (
+                f
+                for rule in question.rules
+                if rule.kind != "when"
+                if (f := _rule_fails(rule, question, value, today))
+            ),
             None,
         )
         if failed:

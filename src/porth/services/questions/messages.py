@@ -27,32 +27,42 @@ def _cap(text: str) -> str:
 
 
 _MESSAGES: dict[str, Callable[[str, dict[str, Any]], str]] = {
-    "not_number": lambda n, p: _("%(name)s must be a number") % {"name": _cap(n)},
-    "not_whole_number": lambda n, p: _("%(name)s must be a whole number") % {"name": _cap(n)},
-    "not_money": lambda n, p: _("%(name)s must be an amount of money, like 600 or 193.54")
-    % {"name": _cap(n)},
-    "too_many_pence": lambda n, p: _("%(name)s must not include fractions of a penny")
-    % {"name": _cap(n)},
-    "too_small": lambda n, p: _("%(name)s must be %(limit)s or more")
-    % {"name": _cap(n), "limit": p["limit"]},
-    "too_big": lambda n, p: _("%(name)s must be %(limit)s or less")
-    % {"name": _cap(n), "limit": p["limit"]},
-    "too_short": lambda n, p: _("%(name)s must be %(limit)s characters or more")
-    % {"name": _cap(n), "limit": p["limit"]},
-    "too_long": lambda n, p: _("%(name)s must be %(limit)s characters or fewer")
-    % {"name": _cap(n), "limit": p["limit"]},
+    "not_number": lambda n, p: _("%(name)s must be a number") % {"name": n},
+    "not_whole_number": lambda n, p: _("%(name)s must be a whole number") % {"name": n},
+    "not_money": lambda n, p: (
+        _("%(name)s must be an amount of money, like 600 or 193.54") % {"name": n}
+    ),
+    "too_many_pence": lambda n, p: (
+        _("%(name)s must not include fractions of a penny") % {"name": n}
+    ),
+    "too_small": lambda n, p: (
+        _("%(name)s must be %(limit)s or more") % {"name": n, "limit": p["limit"]}
+    ),
+    "too_big": lambda n, p: (
+        _("%(name)s must be %(limit)s or less") % {"name": n, "limit": p["limit"]}
+    ),
+    "too_short": lambda n, p: (
+        _("%(name)s must be %(limit)s characters or more") % {"name": n, "limit": p["limit"]}
+    ),
+    "too_long": lambda n, p: (
+        _("%(name)s must be %(limit)s characters or fewer") % {"name": n, "limit": p["limit"]}
+    ),
     "too_few": lambda n, p: _("Select at least %(limit)s options") % {"limit": p["limit"]},
     "too_many": lambda n, p: _("Select no more than %(limit)s options") % {"limit": p["limit"]},
     "not_an_option": lambda n, p: _("Select one of the options"),
     "exclusive": lambda n, p: _("Select ‘None of these’ on its own, or the options that apply"),
-    "date_invalid": lambda n, p: _("%(name)s must be a real date") % {"name": _cap(n)},
+    "date_invalid": lambda n, p: _("%(name)s must be a real date") % {"name": n},
     "date_year": lambda n, p: _("Year must include 4 numbers"),
-    "date_before_today": lambda n, p: _("%(name)s must be in the past") % {"name": _cap(n)},
-    "date_after_today": lambda n, p: _("%(name)s must be in the future") % {"name": _cap(n)},
-    "date_before": lambda n, p: _("%(name)s must be before %(date)s")
-    % {"name": _cap(n), "date": long_date(p["date"], get_language())},
-    "date_after": lambda n, p: _("%(name)s must be after %(date)s")
-    % {"name": _cap(n), "date": long_date(p["date"], get_language())},
+    "date_before_today": lambda n, p: _("%(name)s must be in the past") % {"name": n},
+    "date_after_today": lambda n, p: _("%(name)s must be in the future") % {"name": n},
+    "date_before": lambda n, p: (
+        _("%(name)s must be before %(date)s")
+        % {"name": n, "date": long_date(p["date"], get_language())}
+    ),
+    "date_after": lambda n, p: (
+        _("%(name)s must be after %(date)s")
+        % {"name": n, "date": long_date(p["date"], get_language())}
+    ),
     "not_email": lambda n, p: _(
         "Enter an email address in the correct format, like name@example.com"
     ),
@@ -81,7 +91,7 @@ def _date_missing(name: str, parts: list[str]) -> str:
     if len(parts) == 3:
         return _("Enter %(name)s") % {"name": name}
     joined = _(" and ").join(words[p] for p in parts)
-    return _("%(name)s must include %(parts)s") % {"name": _cap(name), "parts": joined}
+    return _("%(name)s must include %(parts)s") % {"name": name, "parts": joined}
 
 
 def message(question: Question, invalid: Invalid) -> str:
@@ -91,7 +101,10 @@ def message(question: Question, invalid: Invalid) -> str:
         return own.get(language)
     name = _name(question, language)
     if invalid.code == "required":
-        return _required(question, name)
-    if invalid.code == "date_missing":
-        return _date_missing(name, list(invalid.params["parts"]))
-    return _MESSAGES[invalid.code](name, dict(invalid.params))
+        text = _required(question, name)
+    elif invalid.code == "date_missing":
+        text = _date_missing(name, list(invalid.params["parts"]))
+    else:
+        text = _MESSAGES[invalid.code](name, dict(invalid.params))
+    # Capitalise the sentence, not the name: in Welsh the name comes later ("Rhaid i …").
+    return _cap(text)

@@ -121,8 +121,8 @@ class DateType(QuestionType):
     template = "date.html"
     parts = ("day", "month", "year")
     MONTHS = (
-        "jan feb mar apr may jun jul aug sep oct nov dec".split(),
-        "ion chw maw ebr mai meh gor aws med hyd tac rha".split(),
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"],
+        ["ion", "chw", "maw", "ebr", "mai", "meh", "gor", "aws", "med", "hyd", "tac", "rha"],
     )
 
     def _month(self, text: str) -> int | None:
@@ -204,7 +204,7 @@ class CheckboxesType(ChoiceType):
     def is_empty(self, question: Question, form: Raw) -> bool:
         return not self._values(question, form)
 
-    def raw(self, question: Question, form: Raw) -> dict[str, Any]:  # type: ignore[override]
+    def raw(self, question: Question, form: Raw) -> dict[str, Any]:
         return {question.id: self._values(question, form)}
 
     def parse(self, question: Question, form: Raw) -> Any | Invalid:
@@ -243,6 +243,8 @@ class YesNoType(QuestionType):
         return {question.id: "" if value is None else ("yes" if value else "no")}
 
     def display(self, question: Question, value: Any, language: str) -> str:
+        if question.options:
+            return question.options[0 if value else 1].label.get(language)
         return {True: ("Yes", "Ydw"), False: ("No", "Nac ydw")}[value][language == "cy"]
 
 
