@@ -63,6 +63,7 @@ TEMPLATES = [
         "APP_DIRS": False,
         "OPTIONS": {
             "environment": "porth.utils.jinja.environment",
+            "context_processors": ["porth.utils.context.language"],
             "autoescape": True,
             # Templates never change under a running server: skip the mtime checks.
             "auto_reload": DEBUG,
