@@ -24,6 +24,8 @@ def check(definition: Definition) -> list[Problem]:
     problems += _references(definition)
     if not problems:
         problems += _cycles(definition)
+    if not problems:
+        problems += _routing_reads_earlier_answers(definition)
     return problems
 
 
@@ -82,18 +84,24 @@ def _references(definition: Definition) -> list[Problem]:
     return problems
 
 
-def _cycles(definition: Definition) -> list[Problem]:
-    """A journey must always move forward: a route that can loop back would never end."""
-    order = {page.id: i for i, page in enumerate(definition.pages)}
+def _edges(definition: Definition) -> dict[str, list[str]]:
+    """Where each page can lead (page ids; check-answers left out)."""
+    count = len(definition.pages)
     edges: dict[str, list[str]] = {}
     for i, page in enumerate(definition.pages):
         targets = [rule.goto for rule in page.next]
         # A skipped page (its `when` false) goes on to the following one, even an exit page.
         falls_through = page.kind != "exit" or page.when is not None
         if falls_through and all(rule.when is not None for rule in page.next):
-            following = definition.pages[i + 1].id if i + 1 < len(order) else CHECK_ANSWERS
-            targets.append(following)
+            targets.append(definition.pages[i + 1].id if i + 1 < count else CHECK_ANSWERS)
         edges[page.id] = [t for t in targets if t != CHECK_ANSWERS]
+    return edges
+
+
+def _cycles(definition: Definition) -> list[Problem]:
+    """A journey must always move forward: a route that can loop back would never end."""
+    order = {page.id: i for i, page in enumerate(definition.pages)}
+    edges = _edges(definition)
     state: dict[str, int] = {}  # 1 = on the stack, 2 = done
 
     def visit(page_id: str, trail: list[str]) -> list[str] | None:
@@ -116,3 +124,45 @@ def _cycles(definition: Definition) -> list[Problem]:
                 )
             ]
     return []
+
+
+def _routing_reads_earlier_answers(definition: Definition) -> list[Problem]:
+    """A page's `when` may only read questions that can come before it; its `next` rules,
+    those and its own. Otherwise an answer could hide the page that asked for it, and the
+    citizen would be sent back and forth for ever."""
+    before: dict[str, set[str]] = {page.id: set() for page in definition.pages}
+    edges = _edges(definition)
+    # Pages in list order may still be reached out of order (gotos), so propagate to a fixed
+    # point; the graph has no loops (checked first), so this ends.
+    changed = True
+    while changed:
+        changed = False
+        for source, targets in edges.items():
+            for target in targets:
+                grown = before[target] | before[source] | {source}
+                if grown != before[target]:
+                    before[target], changed = grown, True
+    problems = []
+    for p, page in enumerate(definition.pages):
+        asked_before = {q for pid in before[page.id] for q in _fields(definition, pid)}
+        checks: list[tuple[str, str | None, set[str]]] = [
+            (f"pages[{p}].when", page.when, asked_before)
+        ]
+        own = asked_before | _fields(definition, page.id)
+        checks += [(f"pages[{p}].next[{n}].when", r.when, own) for n, r in enumerate(page.next)]
+        for path, expression, allowed in checks:
+            if expression is None:
+                continue
+            later = referenced_fields(expression) - allowed
+            if later:
+                names = ", ".join(sorted(later))
+                problems.append(
+                    Problem(
+                        path, f"{expression!r} reads {names}, which is not asked before this point"
+                    )
+                )
+    return problems
+
+
+def _fields(definition: Definition, page_id: str) -> set[str]:
+    return {field.id for field in definition.page(page_id).fields}

@@ -7,7 +7,7 @@ Question types and rules give a code; this turns it into words. A definition's o
 from collections.abc import Callable
 from typing import Any
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from porth.services.definition.models import Question, Text
@@ -47,10 +47,25 @@ _MESSAGES: dict[str, Callable[[str, dict[str, Any]], str]] = {
     "too_long": lambda n, p: (
         _("%(name)s must be %(limit)s characters or fewer") % {"name": n, "limit": p["limit"]}
     ),
-    "too_few": lambda n, p: _("Select at least %(limit)s options") % {"limit": p["limit"]},
-    "too_many": lambda n, p: _("Select no more than %(limit)s options") % {"limit": p["limit"]},
+    "too_few": lambda n, p: (
+        ngettext(
+            "Select at least %(limit)s option", "Select at least %(limit)s options", p["limit"]
+        )
+        % {"limit": p["limit"]}
+    ),
+    "too_many": lambda n, p: (
+        ngettext(
+            "Select no more than %(limit)s option",
+            "Select no more than %(limit)s options",
+            p["limit"],
+        )
+        % {"limit": p["limit"]}
+    ),
     "not_an_option": lambda n, p: _("Select one of the options"),
-    "exclusive": lambda n, p: _("Select ‘None of these’ on its own, or the options that apply"),
+    "exclusive": lambda n, p: (
+        _("Select ‘%(option)s’ on its own, or the options that apply")
+        % {"option": p["option"].get(get_language())}
+    ),
     "date_invalid": lambda n, p: _("%(name)s must be a real date") % {"name": n},
     "date_year": lambda n, p: _("Year must include 4 numbers"),
     "date_before_today": lambda n, p: _("%(name)s must be in the past") % {"name": n},

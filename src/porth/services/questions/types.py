@@ -11,7 +11,7 @@ from email_validator import EmailNotValidError, validate_email
 from porth.services.definition.models import Question
 
 from .base import Invalid, QuestionType, Raw, register
-from .dates import long_date
+from .dates import MONTHS, long_date
 
 
 def _one(question: Question, form: Raw) -> str:
@@ -120,17 +120,16 @@ class DateType(QuestionType):
     name = "date"
     template = "date.html"
     parts = ("day", "month", "year")
-    MONTHS = (
-        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"],
-        ["ion", "chw", "maw", "ebr", "mai", "meh", "gor", "aws", "med", "hyd", "tac", "rha"],
-    )
 
     def _month(self, text: str) -> int | None:
+        """A month number, or a name: in full, or cut short to 3 letters or more ("Sept")."""
         if text.isdigit():
             return int(text)
-        for names in self.MONTHS:
-            if text[:3].lower() in names:
-                return names.index(text[:3].lower()) + 1
+        text = text.lower().rstrip(".")
+        for names in (MONTHS["en"], MONTHS["cy"]):
+            for number, name in enumerate(names, start=1):
+                if len(text) >= 3 and name.lower().startswith(text):
+                    return number
         return None
 
     def parse(self, question: Question, form: Raw) -> Any | Invalid:
@@ -142,7 +141,7 @@ class DateType(QuestionType):
         month_number = self._month(month)
         if not day.isdigit():
             return Invalid("date_invalid", part="day")
-        if month_number is None:
+        if month_number is None or not 1 <= month_number <= 12:
             return Invalid("date_invalid", part="month")
         if not year.isdigit() or len(year) != 4:
             return Invalid("date_year", part="year")
@@ -214,7 +213,8 @@ class CheckboxesType(ChoiceType):
             return Invalid("not_an_option")
         exclusive = {o.value for o in question.options if o.exclusive}
         if len(values) > 1 and exclusive & set(values):
-            return Invalid("exclusive", {"option": next(iter(exclusive & set(values)))})
+            chosen = next(o for o in question.options if o.exclusive and o.value in values)
+            return Invalid("exclusive", {"option": chosen.label})
         return sorted(values, key=options.index)  # the order of the page, not of the post
 
     def to_form(self, question: Question, value: Any) -> dict[str, Any]:
@@ -262,6 +262,17 @@ class EmailType(QuestionType):
         return checked.normalized
 
 
+def _full_length_uk(number: phonenumbers.PhoneNumber) -> bool:
+    """A UK number of the full 10 digits in a range the library does not list as allocated:
+    new ranges, and Ofcom's drama numbers, which our own error message gives as examples."""
+    reason = phonenumbers.is_possible_number_with_reason(number)
+    return (
+        number.country_code == 44
+        and reason == phonenumbers.ValidationResult.IS_POSSIBLE
+        and len(str(number.national_number)) == 10
+    )
+
+
 @register
 class PhoneType(QuestionType):
     """A UK telephone number (international numbers with a + are accepted too)."""
@@ -275,7 +286,7 @@ class PhoneType(QuestionType):
             number = phonenumbers.parse(text, "GB")
         except phonenumbers.NumberParseException:
             return Invalid("not_phone")
-        if not phonenumbers.is_valid_number(number):
+        if not (phonenumbers.is_valid_number(number) or _full_length_uk(number)):
             return Invalid("not_phone")
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 

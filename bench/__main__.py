@@ -1,0 +1,70 @@
+"""`python -m bench [engine|http|weight|all] [--profile]`: print Porth's performance figures.
+
+Targets are printed beside the figures and never enforced: the exit status is non-zero only
+when something errored (a wrong answer from the server, a server that would not start).
+"""
+
+import argparse
+import sys
+import time
+import traceback
+from collections.abc import Callable
+
+from . import engine, weight
+from . import http as http_bench
+from . import server as servers
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument(
+        "which", nargs="?", default="all", choices=["engine", "http", "weight", "all"]
+    )
+    parser.add_argument("--profile", action="store_true", help="also profile the engine (cProfile)")
+    parser.add_argument("--no-postgres", action="store_true", help="skip the PostgreSQL run")
+    args = parser.parse_args(argv)
+    began = time.monotonic()
+    failures: list[str] = []
+
+    def attempt(name: str, step: Callable[[], list[str] | None]) -> None:
+        try:
+            errors = step()
+        except Exception as error:
+            traceback.print_exc()
+            failures.append(f"{name}: {type(error).__name__}: {error}")
+            return
+        if errors:
+            failures.append(f"{name}: {len(errors)} errors, first: {errors[0]}")
+
+    if args.which in {"engine", "all"}:
+        attempt("engine", lambda: engine.run(with_profile=args.profile))
+    if args.which in {"http", "weight", "all"}:
+
+        def sqlite() -> list[str]:
+            with servers.running("sqlite") as server:
+                errors: list[str] = []
+                if args.which in {"weight", "all"}:
+                    errors += weight.run(server)
+                if args.which in {"http", "all"}:
+                    errors += http_bench.run(server)
+                return errors
+
+        attempt("sqlite", sqlite)
+    if args.which in {"http", "all"} and not args.no_postgres:
+        if servers.postgres_available():
+
+            def postgres() -> list[str]:
+                with servers.running("postgres", collectstatic=False) as server:
+                    return http_bench.run(server)
+
+            attempt("postgres", postgres)
+        else:
+            print("\n(PostgreSQL does not answer on 127.0.0.1:5432 or psycopg is missing: skipped)")
+    print(f"\nbench finished in {time.monotonic() - began:.0f} s")
+    for failure in failures:
+        print(f"ERROR {failure}", file=sys.stderr)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

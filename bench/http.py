@@ -1,0 +1,492 @@
+"""HTTP throughput and latency of whole citizen journeys, against a static file on the same server.
+
+20 virtual users each complete journeys through the three example services (start page,
+every question page GET and POST with 303 redirects, check answers, send, confirmation) for
+10 seconds after a warm-up. The same users then fetch one static file of about the size of a
+question page, so the ratio says how close the dynamic pages come to the server's ceiling.
+"""
+
+import os
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from .loadgen import BenchError, Client, Samples, run_users
+from .report import percentile, table, verdict
+from .server import ROOT, Server
+
+USERS = 20
+WARMUP = 3.0  # each worker compiles its templates on its first requests
+MEASURE = 10.0
+STATIC_WARMUP = 1.0
+STATIC_MEASURE = 5.0
+P95_TARGET_MS = 50.0
+RATIO_TARGET = 0.3
+XGOV_JOURNEYS_PER_CORE = 30.0  # XGovFormBuilder's runner, one core
+JOURNEYS_TARGET = 3 * XGOV_JOURNEYS_PER_CORE
+
+Step = tuple[str, dict[str, Any]]  # page id, form inputs
+
+
+def _date(prefix: str, day: date) -> dict[str, str]:
+    return {
+        f"{prefix}-day": str(day.day),
+        f"{prefix}-month": str(day.month),
+        f"{prefix}-year": str(day.year),
+    }
+
+
+def journeys(today: date) -> list[tuple[str, list[Step]]]:
+    """The happy and long paths of the three example services (services/*.yaml)."""
+    noticed = today - timedelta(days=7)
+    damaged = today - timedelta(days=6)
+    only_adult = today - timedelta(days=2 * 365)
+    blue_badge = "apply-for-a-blue-badge"
+    road = "report-a-road-problem"
+    council_tax = "council-tax-single-person-discount"
+    holder = {"holder_name": "Siân Jones", **_date("holder_date_of_birth", date(1958, 3, 27))}
+    return [
+        (
+            blue_badge,
+            [
+                ("where-do-you-live", {"council_area": "here"}),
+                ("who-is-applying", {"applicant": "myself"}),
+                ("qualifying-benefits", {"qualifying_reasons": ["pip-moving-around"]}),
+                ("badge-holder-details", {**holder, "holder_nino": "AB 12 34 56 C"}),
+                (
+                    "home-address",
+                    _address("holder_address", "12 Heol y Castell", "", "Cardiff", "CF10 1EP"),
+                ),
+                ("photo-and-proof", {}),
+                ("previous-badge", {"had_badge_before": "no"}),
+                ("contact-details", {"email": "sian.jones@example.com", "phone": "07911 123456"}),
+            ],
+        ),
+        (
+            road,
+            [
+                ("is-it-dangerous", {"immediate_danger": "no"}),
+                ("problem-type", {"problem_type": "pothole"}),
+                ("pothole-size", {"pothole_depth": "4.5", "pothole_width": "30"}),
+                (
+                    "where-is-the-problem",
+                    {
+                        "street_name": "High Street",
+                        "problem_postcode": "CF10 1EP",
+                        "location_details": "Outside number 12, by the bus stop",
+                    },
+                ),
+                (
+                    "about-the-problem",
+                    {
+                        "description": "A deep pothole in the middle of the lane. Cars swerve round it.",
+                        **_date("noticed_date", noticed),
+                    },
+                ),
+                ("vehicle-damage", {"claiming_damage": "no"}),
+                (
+                    "your-details",
+                    {
+                        "reporter_name": "Alex Smith",
+                        "reporter_email": "alex.smith@example.com",
+                        "reporter_phone": "",
+                    },
+                ),
+            ],
+        ),
+        (
+            council_tax,
+            [
+                ("how-many-adults", {"adults_count": "1"}),
+                ("account-number", {"account_number": "50012345"}),
+                (
+                    "property-address",
+                    _address("property_address", "4 Ffordd yr Eglwys", "", "Newport", "NP20 1AA"),
+                ),
+                (
+                    "your-details",
+                    {
+                        "full_name": "Rhian Evans",
+                        **_date("date_of_birth", date(1985, 6, 15)),
+                        "nino": "JH123456A",
+                    },
+                ),
+                ("moved-in", _date("move_in_date", date(2019, 9, 1))),
+                ("always-only-adult", {"always_only_adult": "yes"}),
+                ("how-we-check", {}),
+                ("contact-details", {"email": "rhian.evans@example.com", "phone": "020 7946 0018"}),
+            ],
+        ),
+        (
+            blue_badge,
+            [
+                ("where-do-you-live", {"council_area": "here"}),
+                ("who-is-applying", {"applicant": "someone-else"}),
+                ("about-you", {"applicant_name": "Gareth Jones", "relationship": "carer"}),
+                ("qualifying-benefits", {"qualifying_reasons": ["none"]}),
+                (
+                    "walking-difficulty",
+                    {
+                        "walking_distance": "under-50-metres",
+                        "condition_description": "Severe arthritis in both knees. Uses a walking frame outdoors.",
+                    },
+                ),
+                ("badge-holder-details", {**holder, "holder_nino": ""}),
+                (
+                    "home-address",
+                    _address(
+                        "holder_address", "12 Heol y Castell", "Treganna", "Cardiff", "CF11 9AB"
+                    ),
+                ),
+                ("photo-and-proof", {}),
+                ("previous-badge", {"had_badge_before": "yes"}),
+                ("previous-badge-number", {"previous_badge_number": "AB12 CD34"}),
+                ("contact-details", {"email": "gareth@example.com", "phone": ""}),
+            ],
+        ),
+        (
+            road,
+            [
+                ("is-it-dangerous", {"immediate_danger": "no"}),
+                ("problem-type", {"problem_type": "pavement"}),
+                (
+                    "where-is-the-problem",
+                    {
+                        "street_name": "Heol y Frenhines",
+                        "problem_postcode": "NP20 1AA",
+                        "location_details": "",
+                    },
+                ),
+                (
+                    "about-the-problem",
+                    {
+                        "description": "Paving slabs are lifted and someone could trip.",
+                        **_date("noticed_date", noticed),
+                    },
+                ),
+                ("vehicle-damage", {"claiming_damage": "yes"}),
+                (
+                    "damage-claim",
+                    {
+                        **_date("damage_date", damaged),
+                        "vehicle_registration": "CU57 ABC",
+                        "repair_cost": "185.50",
+                    },
+                ),
+                ("how-claims-work", {}),
+                (
+                    "your-details",
+                    {
+                        "reporter_name": "",
+                        "reporter_email": "driver@example.com",
+                        "reporter_phone": "020 7946 0018",
+                    },
+                ),
+            ],
+        ),
+        (
+            council_tax,
+            [
+                ("how-many-adults", {"adults_count": "2"}),
+                ("other-adults", {"other_adults": ["full-time-student"]}),
+                ("account-number", {"account_number": "50012345"}),
+                (
+                    "property-address",
+                    _address(
+                        "property_address", "4 Ffordd yr Eglwys", "", "Newport", "NP20 1AA", "Gwent"
+                    ),
+                ),
+                (
+                    "your-details",
+                    {
+                        "full_name": "Rhian Evans",
+                        **_date("date_of_birth", date(1985, 6, 15)),
+                        "nino": "",
+                    },
+                ),
+                ("moved-in", _date("move_in_date", date(2019, 9, 1))),
+                ("always-only-adult", {"always_only_adult": "no"}),
+                ("date-only-adult", _date("only_adult_date", only_adult)),
+                ("how-we-check", {}),
+                ("contact-details", {"email": "rhian.evans@example.com", "phone": ""}),
+            ],
+        ),
+    ]
+
+
+def _address(
+    prefix: str, line1: str, line2: str, town: str, postcode: str, county: str = ""
+) -> dict[str, str]:
+    parts = {"line1": line1, "line2": line2, "town": town, "county": county, "postcode": postcode}
+    return {f"{prefix}-{k}": v for k, v in parts.items()}
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """One journey with its forms encoded once (the load generator must stay lean)."""
+
+    slug: str
+    start: str
+    steps: list[tuple[str, str, str]]  # url, encoded inputs (without the token), next url
+
+
+def prepare(today: date) -> list[Prepared]:
+    out = []
+    for slug, steps in journeys(today):
+        urls = [f"/services/{slug}/{page}" for page, _ in steps] + [
+            f"/services/{slug}/check-answers"
+        ]
+        encoded = [
+            (urls[i], urlencode(inputs, doseq=True), urls[i + 1])
+            for i, (_, inputs) in enumerate(steps)
+        ]
+        out.append(Prepared(slug, f"/services/{slug}/", encoded))
+    return out
+
+
+def _expect(response: Any, status: int, what: str, location: str | None = None) -> None:
+    if response.status != status:
+        raise BenchError(
+            f"{what}: HTTP {response.status}, expected {status} ({response.location or 'no Location'})"
+        )
+    if location is not None and response.location != location:
+        raise BenchError(f"{what}: redirected to {response.location}, expected {location}")
+
+
+def walk(client: Client, journey: Prepared) -> None:
+    """One citizen journey, start page to confirmation. Raises BenchError on any surprise."""
+    _expect(client.request("GET", journey.start), 200, journey.start)
+    url = journey.steps[0][0]
+    page = client.request("GET", url)
+    _expect(page, 200, url)
+    for url, inputs, following in journey.steps:
+        token = page.token()
+        body = f"csrfmiddlewaretoken={token}&{inputs}" if inputs else f"csrfmiddlewaretoken={token}"
+        _expect(client.request("POST", url, body), 303, f"POST {url}", following)
+        page = client.request("GET", following)
+        _expect(page, 200, following)
+    check = journey.steps[-1][2]
+    confirmation = f"/services/{journey.slug}/confirmation"
+    body = f"csrfmiddlewaretoken={page.token()}&confirm=yes"
+    _expect(client.request("POST", check, body), 303, f"POST {check}", confirmation)
+    _expect(client.request("GET", confirmation), 200, confirmation)
+
+
+def _journey_user(prepared: list[Prepared]) -> Any:
+    def user(index: int, client: Client, stop: threading.Event) -> None:
+        for n in range(1_000_000):  # bounded; `stop` ends it long before
+            if stop.is_set():
+                return
+            journey = prepared[(index + n) % len(prepared)]
+            try:
+                walk(client, journey)
+            except (BenchError, OSError) as error:
+                client.samples.errors.append(f"{journey.slug}: {error}")
+                client.cookies.clear()
+                client.close()
+                if len(client.samples.errors) >= 5:
+                    return
+                continue
+            client.samples.journeys.append(time.perf_counter())
+
+    return user
+
+
+def _static_user(path: str) -> Any:
+    def user(index: int, client: Client, stop: threading.Event) -> None:
+        for _ in range(10_000_000):
+            if stop.is_set():
+                return
+            response = client.request("GET", path, kind="static")
+            if response.status != 200:
+                raise BenchError(f"GET {path}: HTTP {response.status}")
+
+    return user
+
+
+def _server_cpu(pid: int) -> float:
+    """CPU seconds used so far by gunicorn's arbiter and its workers (Linux /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    pids = [pid]
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        pids += [int(c) for c in children]
+    except OSError:
+        return float("nan")
+    total = 0.0
+    for p in pids:
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    return total
+
+
+def _machine_busy() -> float:
+    """CPU seconds the whole machine has been busy (all processes, all cores; Linux /proc)."""
+    try:
+        fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    except (OSError, ValueError):
+        return float("nan")
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class Window:
+    requests: list[tuple[float, str]]  # latency, kind
+    journeys: int
+    seconds: float
+    errors: list[str]
+    connections: int
+
+
+def _window(samples: Sequence[Samples], start: float, end: float) -> Window:
+    requests = [(lat, kind) for s in samples for (t, lat, kind) in s.requests if start <= t < end]
+    done = sum(1 for s in samples for t in s.journeys if start <= t < end)
+    errors = [e for s in samples for e in s.errors]
+    return Window(requests, done, end - start, errors, sum(s.connections for s in samples))
+
+
+def _latencies(window: Window, kinds: set[str] | None = None) -> list[float]:
+    return sorted(1000 * lat for lat, kind in window.requests if kinds is None or kind in kinds)
+
+
+def pick_static(page_bytes: int) -> tuple[str, int]:
+    """The collected asset (hashed name) whose uncompressed size is closest to the page's."""
+    import json
+
+    static = ROOT / "var" / "static"
+    manifest = json.loads((static / "staticfiles.json").read_text())["paths"]
+    sizes = [
+        (abs((static / hashed).stat().st_size - page_bytes), hashed) for hashed in manifest.values()
+    ]
+    _, best = min(sizes)
+    return f"/assets/{best}", (static / best).stat().st_size
+
+
+def run(server: Server) -> list[str]:
+    """Returns the errors seen (empty when every request answered as expected)."""
+    print(
+        f"\n== http: {USERS} virtual users, whole journeys, {server.database}, gunicorn {server.workers} sync workers =="
+    )
+    prepared = prepare(date.today())
+    # Check each journey once, alone, before loading the server with it.
+    check = Samples()
+    client = Client(server.host, server.port, check)
+    for journey in prepared:
+        walk(client, journey)
+    client.close()
+    page = Client(server.host, server.port, Samples(), gzip=False).request(
+        "GET", prepared[0].steps[0][0]
+    )
+    page_gz = Client(server.host, server.port, Samples()).request("GET", prepared[0].steps[0][0])
+    static_path, static_size = pick_static(len(page.body))
+    static_gz = Client(server.host, server.port, Samples()).request(
+        "GET", static_path, kind="static"
+    )
+    cores = os.cpu_count() or 1
+
+    user = _journey_user(prepared)
+    cpu0 = _server_cpu(server.pid)
+    busy0 = _machine_busy()
+    own0 = time.process_time()
+    began = time.perf_counter()
+    samples = run_users(USERS, user, server.host, server.port, WARMUP + MEASURE)
+    start, end = began + WARMUP, began + WARMUP + MEASURE
+    dyn = _window(samples, start, end)
+    total = time.perf_counter() - began
+    server_cpu = _server_cpu(server.pid) - cpu0
+    own_cpu = time.process_time() - own0
+    others = _machine_busy() - busy0 - server_cpu - own_cpu
+
+    static_samples = run_users(
+        USERS, _static_user(static_path), server.host, server.port, STATIC_WARMUP + STATIC_MEASURE
+    )
+    s_began = min((t - lat for s in static_samples for t, lat, _ in s.requests[:1]), default=0.0)
+    stat = _window(
+        static_samples, s_began + STATIC_WARMUP, s_began + STATIC_WARMUP + STATIC_MEASURE
+    )
+
+    steps_per_s = len(dyn.requests) / dyn.seconds
+    journeys_per_s = dyn.journeys / dyn.seconds
+    # Server CPU over the whole run (warm-up included), so per-CPU-second uses the same span.
+    all_journeys = sum(len(s.journeys) for s in samples)
+    per_cpu_s = all_journeys / server_cpu if server_cpu > 0 else float("nan")
+    static_per_s = len(stat.requests) / stat.seconds
+    ratio = steps_per_s / static_per_s if static_per_s else 0.0
+    lat = _latencies(dyn)
+    gets, posts = _latencies(dyn, {"GET"}), _latencies(dyn, {"POST"})
+    slat = _latencies(stat)
+    p95 = percentile(lat, 95)
+    steps_per_journey = sum(len(p.steps) * 2 + 4 for p in prepared) / len(prepared)
+    rows = [
+        [
+            "journeys/s",
+            f"{journeys_per_s:,.1f}",
+            f"≥ {JOURNEYS_TARGET:.0f}",
+            verdict(journeys_per_s >= JOURNEYS_TARGET),
+        ],
+        [
+            f"journeys/s per worker core (÷ {server.workers})",
+            f"{journeys_per_s / server.workers:,.1f}",
+            f"≥ {JOURNEYS_TARGET:.0f}",
+            verdict(journeys_per_s / server.workers >= JOURNEYS_TARGET),
+        ],
+        [
+            "journeys per server CPU-second",
+            f"{per_cpu_s:,.1f}",
+            f"≥ {JOURNEYS_TARGET:.0f}",
+            verdict(per_cpu_s >= JOURNEYS_TARGET),
+        ],
+        ["journey steps (requests)/s", f"{steps_per_s:,.0f}", "", ""],
+        ["latency p50 ms", f"{percentile(lat, 50):,.1f}", "", ""],
+        ["latency p95 ms", f"{p95:,.1f}", f"≤ {P95_TARGET_MS:.0f}", verdict(p95 <= P95_TARGET_MS)],
+        ["latency p99 ms", f"{percentile(lat, 99):,.1f}", "", ""],
+        [
+            "  GET p95 / POST p95 ms",
+            f"{percentile(gets, 95):,.1f} / {percentile(posts, 95):,.1f}",
+            "",
+            "",
+        ],
+        ["static requests/s", f"{static_per_s:,.0f}", "", ""],
+        [
+            "static p50 / p95 ms",
+            f"{percentile(slat, 50):,.1f} / {percentile(slat, 95):,.1f}",
+            "",
+            "",
+        ],
+        [
+            "ratio dynamic steps/s ÷ static/s",
+            f"{ratio:.2f}",
+            f"≥ {RATIO_TARGET}",
+            verdict(ratio >= RATIO_TARGET),
+        ],
+    ]
+    print(table(["measure", "value", "target", ""], rows))
+    print(
+        f"window {MEASURE:.0f} s after {WARMUP:.0f} s warm-up: {dyn.journeys} journeys, {len(dyn.requests):,} requests "
+        f"(~{steps_per_journey:.1f} per journey, 6 paths over 3 services); "
+        f"{dyn.connections:,} TCP connections opened (the sync worker closes each one)"
+    )
+    print(
+        f"question page {prepared[0].steps[0][0]}: {len(page.body):,} B HTML, {len(page_gz.body):,} B gzip; "
+        f"static file {static_path}: {static_size:,} B, {len(static_gz.body):,} B as served "
+        f"({'gzip' if static_gz.gzipped else 'identity'}); both fetched with Accept-Encoding: gzip under load"
+    )
+    print(
+        f"XGovFormBuilder runner: {XGOV_JOURNEYS_PER_CORE:.0f} journeys/s on one core; target 3× = {JOURNEYS_TARGET:.0f}. "
+        f"Server CPU {server_cpu:.1f} s and load generator CPU {own_cpu:.1f} s over {total:.1f} s "
+        f"on {cores} cores; other processes used {max(others, 0):.1f} CPU-s. The generator (and anything else "
+        f"running) competes with the {server.workers} workers, so these figures are a floor."
+    )
+    errors = dyn.errors + stat.errors
+    for error in errors[:5]:
+        print(f"  error: {error}")
+    return errors

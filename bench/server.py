@@ -1,0 +1,177 @@
+"""Start the production server (`porth serve`, gunicorn) on a fresh database, on 127.0.0.1.
+
+SQLite lives in a temporary folder; PostgreSQL gets a fresh `porth_bench` database that is
+dropped afterwards. The server is always killed, whatever happens.
+"""
+
+import contextlib
+import http.client
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent  # the project venv's bin (make bench runs .venv/bin/python)
+HOST = "127.0.0.1"  # bench traffic goes to this machine only
+PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
+PG_DB = "porth_bench"
+WORKERS = 2
+SETUP_TIMEOUT = 120.0
+START_TIMEOUT = 30.0
+
+
+@dataclass(frozen=True)
+class Server:
+    host: str
+    port: int
+    database: str  # "SQLite" or "PostgreSQL"
+    workers: int
+    log: Path
+    pid: int  # gunicorn's arbiter
+
+    @property
+    def base(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+
+def _porth() -> str:
+    found = BIN / "porth"
+    if not found.exists():
+        raise RuntimeError(f"{found} is missing: run `make venv` first")
+    return str(found)
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((HOST, 0))
+        return int(s.getsockname()[1])
+
+
+def postgres_available() -> bool:
+    try:
+        with socket.create_connection((HOST, 5432), timeout=1.0):
+            pass
+    except OSError:
+        return False
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _postgres(sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=5) as conn:
+        conn.execute(sql.encode())
+
+
+def _run(args: list[str], env: dict[str, str], log: Path) -> None:
+    with log.open("a") as out:
+        out.write(f"\n$ {' '.join(args)}\n")
+        out.flush()
+        done = subprocess.run(
+            args, env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, timeout=SETUP_TIMEOUT
+        )
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(args[1:])} failed ({done.returncode}); see {log}")
+
+
+def _answers(port: int) -> bool:
+    conn = http.client.HTTPConnection(HOST, port, timeout=2.0)
+    try:
+        conn.request("GET", "/")
+        return conn.getresponse().status == 200
+    except OSError:
+        return False
+    finally:
+        conn.close()
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    """Stop gunicorn (its own process group: the arbiter and its workers)."""
+    if process.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def running(database: str = "sqlite", *, collectstatic: bool = True) -> Iterator[Server]:
+    """A freshly set-up production server on a free port of 127.0.0.1."""
+    folder = Path(tempfile.mkdtemp(prefix="porth-bench-"))
+    log = folder / "server.log"
+    env = {
+        **os.environ,
+        "PORTH_ENV": "dev",  # whitenoise's compressed manifest storage, as in production
+        "PYTHONUNBUFFERED": "1",
+    }
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    created_pg = False
+    process: subprocess.Popen[bytes] | None = None
+    output: IO[bytes] | None = None
+    try:
+        if database == "postgres":
+            _postgres(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
+            _postgres(f"CREATE DATABASE {PG_DB}")
+            created_pg = True
+            env["DATABASE_URL"] = f"postgres://postgres@{HOST}:5432/{PG_DB}"
+            label = "PostgreSQL"
+        else:
+            env["DATABASE_URL"] = f"sqlite:///{folder / 'bench.sqlite3'}"
+            label = "SQLite"
+        porth = _porth()
+        _run([porth, "migrate", "--noinput", "-v0"], env, log)
+        if collectstatic:
+            _run([porth, "collectstatic", "--noinput", "-v0"], env, log)
+        _run([porth, "load"], env, log)
+        port = free_port()
+        with log.open("a") as out:
+            out.write(f"\n$ porth serve --bind {HOST}:{port} --workers {WORKERS}\n")
+        output = log.open("ab")
+        process = subprocess.Popen(
+            [porth, "serve", "--bind", f"{HOST}:{port}", "--workers", str(WORKERS)],
+            env=env,
+            cwd=ROOT,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group, so it can be killed whole
+        )
+        deadline = time.monotonic() + START_TIMEOUT
+        while not _answers(port):
+            if process.poll() is not None:
+                raise RuntimeError(f"the server exited ({process.returncode}); see {log}")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the server did not answer in {START_TIMEOUT:.0f} s; see {log}")
+            time.sleep(0.2)
+        yield Server(HOST, port, label, WORKERS, log, process.pid)
+    except BaseException:
+        if log.exists():
+            tail = log.read_text(errors="replace").splitlines()[-30:]
+            print("server log (last lines):\n  " + "\n  ".join(tail), file=sys.stderr)
+        raise
+    finally:
+        if process is not None:
+            _stop(process)
+        if output is not None:
+            output.close()
+        if created_pg:
+            with contextlib.suppress(Exception):
+                _postgres(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
+        shutil.rmtree(folder, ignore_errors=True)
