@@ -10,6 +10,7 @@ import calendar
 import re
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import cached_property
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -318,14 +319,23 @@ class Definition(Model):
     )
     version_note: str | None = None
 
-    _pages: dict[str, Page] = PrivateAttr(default_factory=dict)
-    _questions: dict[str, tuple[Page, Question]] = PrivateAttr(default_factory=dict)
-    _programs: dict[str, Any] = PrivateAttr(default_factory=dict)
     _version: str = PrivateAttr(default="")
 
-    def model_post_init(self, context: Any, /) -> None:
-        self._pages = {page.id: page for page in self.pages}
-        self._questions = {q.id: (page, q) for page in self.pages for q in page.fields}
+    # Indexes, computed once and then read from the instance like plain attributes: the
+    # engine reads them on every step, and Pydantic's private attributes are slow to reach.
+    @cached_property
+    def pages_by_id(self) -> dict[str, Page]:
+        return {page.id: page for page in self.pages}
+
+    @cached_property
+    def questions(self) -> dict[str, tuple[Page, Question]]:
+        """Every question by id, with its page."""
+        return {q.id: (page, q) for page in self.pages for q in page.fields}
+
+    @cached_property
+    def programs(self) -> dict[str, Any]:
+        """Compiled CEL programs by source (filled as expressions are first used)."""
+        return {}
 
     @property
     def version(self) -> str:
@@ -333,23 +343,19 @@ class Definition(Model):
         return self._version
 
     def page(self, page_id: str) -> Page:
-        return self._pages[page_id]
+        return self.pages_by_id[page_id]
 
     def has_page(self, page_id: str) -> bool:
-        return page_id in self._pages
+        return page_id in self.pages_by_id
 
     def question(self, field_id: str) -> tuple[Page, Question]:
-        return self._questions[field_id]
-
-    @property
-    def questions(self) -> dict[str, tuple[Page, Question]]:
-        return self._questions
+        return self.questions[field_id]
 
     def program(self, expression: str) -> Any:
         """The compiled CEL program for an expression of this definition (compiled once)."""
-        program = self._programs.get(expression)
+        program = self.programs.get(expression)
         if program is None:
-            program = self._programs[expression] = compile_expression(expression)
+            program = self.programs[expression] = compile_expression(expression)
         return program
 
 

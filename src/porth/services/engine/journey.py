@@ -9,10 +9,12 @@ never disagree with it. Plain Python: no Django, no database.
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from porth.services import questions
 from porth.services.definition import CHECK_ANSWERS, Definition, Page, Question, Scope
+from porth.services.definition.conditions import referenced_fields
 
 
 @dataclass(frozen=True)
@@ -36,9 +38,13 @@ class Route:
     pages: tuple[Page, ...]
     exit: bool  # ends on an exit page rather than check-your-answers
 
-    @property
+    @cached_property
     def ids(self) -> list[str]:
         return [page.id for page in self.pages]
+
+    @cached_property
+    def id_set(self) -> frozenset[str]:
+        return frozenset(self.ids)
 
 
 @dataclass(frozen=True)
@@ -46,6 +52,64 @@ class SummaryRow:
     page: Page
     question: Question
     value: Any
+
+
+class _Plan:
+    """A definition compiled for walking: indexes, CEL programs and a memo of routes.
+
+    A route depends only on the answers that routing conditions read (and on today, for
+    conditions that use it), so routes are remembered by those answers: a citizen moving
+    through a journey mostly changes answers no condition reads.
+    """
+
+    MEMO_SIZE = 512
+
+    def __init__(self, definition: Definition) -> None:
+        self.definition = definition
+        pages = definition.pages
+        self.index = {page.id: i for i, page in enumerate(pages)}
+        program = definition.program
+        self.when = [program(page.when) if page.when else None for page in pages]
+        self.rules = [
+            [(program(r.when) if r.when else None, self.index.get(r.goto, -1)) for r in page.next]
+            for page in pages
+        ]
+        self.page_of = {q.id: page.id for page in pages for q in page.fields}
+        routing = [page.when for page in pages] + [r.when for page in pages for r in page.next]
+        self.routing_fields = tuple(
+            sorted(set().union(*(referenced_fields(e) for e in routing if e)))
+        )
+        every = routing + [r.when for _, q in definition.questions.values() for r in q.rules]
+        self.expression_fields = frozenset().union(*(referenced_fields(e) for e in every if e))
+        # Checkbox (list) and address (dict) answers must be made hashable for the memo key.
+        self.unhashable = [
+            i
+            for i, f in enumerate(self.routing_fields)
+            if definition.questions[f][1].type in {"checkboxes", "address"}
+        ]
+        self.routes: dict[tuple[Any, ...], Route] = {}
+
+    def key(self, answers: Mapping[str, Any], today: date) -> tuple[Any, ...]:
+        values = [today, *map(answers.get, self.routing_fields)]
+        for i in self.unhashable:
+            value = values[i + 1]
+            if value is not None:
+                values[i + 1] = (
+                    tuple(sorted(value.items())) if isinstance(value, dict) else tuple(value)
+                )
+        return tuple(values)
+
+
+_plans: dict[int, _Plan] = {}
+
+
+def _plan(definition: Definition) -> _Plan:
+    plan = _plans.get(id(definition))
+    if plan is None or plan.definition is not definition:
+        if len(_plans) > 256:  # tests make many definitions; a server has a handful
+            _plans.clear()
+        plan = _plans[id(definition)] = _Plan(definition)
+    return plan
 
 
 class _LazyScope:
@@ -57,29 +121,24 @@ class _LazyScope:
         self._definition, self._answers, self._today = definition, answers, today
         self._scope: Scope | None = None
 
-    def holds(self, expression: str) -> bool:
+    def holds(self, program: Any) -> bool:
         if self._scope is None:
             self._scope = Scope(cel_answers(self._definition, self._answers), self._today)
-        return self._scope.holds(self._definition.program(expression))
+        return self._scope.holds(program)
 
 
 def cel_answers(definition: Definition, answers: Mapping[str, Any]) -> dict[str, Any]:
-    """Answers as conditions see them; unanswered (or blank optional) questions are absent."""
+    """Answers as conditions see them; unanswered (or blank optional) questions are absent.
+    Only answers that some expression reads are converted."""
+    read = _plan(definition).expression_fields
+    questions_ = definition.questions
     out = {}
     for field_id, value in answers.items():
-        if value is None or field_id not in definition.questions:
+        if value is None or field_id not in read:
             continue
-        question = definition.questions[field_id][1]
+        question = questions_[field_id][1]
         out[field_id] = questions.get(question.type).to_cel(question, value)
     return out
-
-
-def _target(definition: Definition, index: int, page: Page, scope: _LazyScope) -> str:
-    for rule in page.next:
-        if rule.when is None or scope.holds(rule.when):
-            return rule.goto
-    following = index + 1
-    return definition.pages[following].id if following < len(definition.pages) else CHECK_ANSWERS
 
 
 def route(definition: Definition, state: State, today: date) -> Route:
@@ -88,23 +147,38 @@ def route(definition: Definition, state: State, today: date) -> Route:
     A condition that reads an unanswered question is false, so the route past a page the
     citizen has not reached yet is the route they would take if nothing more applied.
     """
+    plan = _plan(definition)
+    key = plan.key(state.answers, today)
+    found = plan.routes.get(key)
+    if found is not None:
+        return found
     scope = _LazyScope(definition, state.answers, today)
-    positions = {page.id: i for i, page in enumerate(definition.pages)}
-    pages: list[Page] = []
-    index, seen = 0, set()
-    while True:
-        page = definition.pages[index]
-        if page.id in seen:  # the loader refuses loops; this guards against a bad definition
-            raise RuntimeError(f"the route loops at page {page.id!r}")
-        seen.add(page.id)
-        if page.when is None or scope.holds(page.when):
-            pages.append(page)
+    pages = definition.pages
+    count = len(pages)
+    taken: list[Page] = []
+    index, steps, exit_ = 0, 0, False
+    while index >= 0:
+        steps += 1
+        if steps > count:  # the loader refuses loops; this guards against a bad definition
+            raise RuntimeError(f"the route loops at page {pages[index].id!r}")
+        page = pages[index]
+        when = plan.when[index]
+        if when is None or scope.holds(when):
+            taken.append(page)
             if page.kind == "exit":
-                return Route(tuple(pages), exit=True)
-        target = _target(definition, index, page, scope)
-        if target == CHECK_ANSWERS:
-            return Route(tuple(pages), exit=False)
-        index = positions[target]
+                exit_ = True
+                break
+        for program, target in plan.rules[index]:
+            if program is None or scope.holds(program):
+                index = target
+                break
+        else:
+            index = index + 1 if index + 1 < count else -1
+    found = Route(tuple(taken), exit=exit_)
+    if len(plan.routes) >= plan.MEMO_SIZE:
+        plan.routes.clear()
+    plan.routes[key] = found
+    return found
 
 
 def prune(definition: Definition, state: State, today: date) -> State:
@@ -113,17 +187,13 @@ def prune(definition: Definition, state: State, today: date) -> State:
     Dropping an answer can change the route again (a condition read it), so repeat until
     nothing changes; each round only removes, so this ends.
     """
+    page_of = _plan(definition).page_of
     while True:
-        on_route = {page.id for page in route(definition, state, today).pages}
-        done = state.done & on_route
-        answers = {
-            field_id: value
-            for field_id, value in state.answers.items()
-            if field_id in definition.questions and definition.questions[field_id][0].id in done
-        }
-        if done == state.done and len(answers) == len(state.answers):
+        done = state.done & route(definition, state, today).id_set
+        # Every answer's page finished and on the route? (set operations, no Python loop)
+        if done == state.done and done.issuperset(map(page_of.get, state.answers)):
             return state
-        state = State(answers, done)
+        state = State({k: v for k, v in state.answers.items() if page_of.get(k) in done}, done)
 
 
 def next_page(definition: Definition, state: State, today: date) -> str:
