@@ -90,7 +90,7 @@ class _Plan:
         self.routes: dict[tuple[Any, ...], Route] = {}
 
     def key(self, answers: Mapping[str, Any], today: date) -> tuple[Any, ...]:
-        values = [today, *map(answers.get, self.routing_fields)]
+        values: list[Any] = [today, *map(answers.get, self.routing_fields)]
         for i in self.unhashable:
             value = values[i + 1]
             if value is not None:
