@@ -22,6 +22,7 @@ from porth.services.questions.messages import message
 
 from . import actions
 from .models import Journey, Submission
+from .rendering import render_questions
 
 SESSION_KEY = "journeys"
 
@@ -126,8 +127,13 @@ def page(request: HttpRequest, slug: str, page_id: str) -> HttpResponse:
             "errors": [
                 {"text": message(e.question, e.invalid), "href": f"#{e.anchor}"} for e in errors
             ],
-            "templates": {q.id: questions.get(q.type).template for q in the_page.fields},
-            "error_for": {e.question.id: (e, message(e.question, e.invalid)) for e in errors},
+            "questions": render_questions(
+                definition,
+                the_page,
+                values,
+                {e.question.id: (e, message(e.question, e.invalid)) for e in errors},
+                get_language(),
+            ),
             "back_url": _back_url(current, page_id),
             "changing": changing,
         },
