@@ -58,6 +58,7 @@ run: $(BIN)/porth frontend/dist
 	$(BIN)/porth run
 
 test: lint typecheck frontend/dist
+	@mkdir -p var  # the SQLite database lives here; makemigrations --check opens it
 	PORTH_ENV=test $(DJANGO_ENV) $(BIN)/python -m django makemigrations --check --dry-run
 	PORTH_ENV=test $(BIN)/pytest -n 2
 

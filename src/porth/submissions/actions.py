@@ -10,6 +10,7 @@ from porth.services.definition import Definition
 from porth.services.engine import State, is_complete, prune, submitted_answers
 from porth.utils import crypto
 
+from . import store
 from .models import Channel, Journey, Submission
 from .references import new_reference
 
@@ -41,7 +42,7 @@ def save_state(journey: Journey, state: State, *, definition: Definition) -> Non
         state.to_json(), context=_journey_context(journey.pk)
     )
     journey.version = definition.version
-    journey.save()
+    store.save(journey)
 
 
 def submit(journey: Journey, definition: Definition, *, language: str, today: date) -> Submission:

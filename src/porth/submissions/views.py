@@ -20,9 +20,9 @@ from porth.services import service as services
 from porth.services.definition import CHECK_ANSWERS, Definition
 from porth.services.questions.messages import message
 
-from . import actions
+from . import actions, store
 from .models import Journey, Submission
-from .rendering import render_questions
+from .rendering import render_page, render_questions
 
 SESSION_KEY = "journeys"
 
@@ -47,7 +47,7 @@ def _current(request: HttpRequest, slug: str) -> Current:
     journey_id = request.session.get(SESSION_KEY, {}).get(slug)
     journey = None
     if journey_id:
-        journey = Journey.objects.filter(pk=journey_id, submitted_at__isnull=True).first()
+        journey = store.open_journey(journey_id)
     if journey is None:
         journey = actions.new_journey(definition, language=get_language())
         return Current(definition, journey, engine.State(), today)
@@ -117,7 +117,7 @@ def page(request: HttpRequest, slug: str, page_id: str) -> HttpResponse:
         for question in the_page.fields:
             qtype = questions.get(question.type)
             values.update(qtype.to_form(question, state.answers.get(question.id)))
-    return render(
+    return render_page(
         request,
         "page.html",
         {
@@ -137,6 +137,8 @@ def page(request: HttpRequest, slug: str, page_id: str) -> HttpResponse:
             "back_url": _back_url(current, page_id),
             "changing": changing,
         },
+        # Pages with errors are rendered whole: the summary and title change.
+        shell_key=None if errors else (slug, definition.version, page_id, get_language()),
     )
 
 
