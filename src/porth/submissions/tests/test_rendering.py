@@ -8,7 +8,7 @@ pytestmark = pytest.mark.django_db
 PAGES = """
 - id: name
   fields:
-    - {id: full_name, type: text, label: {en: What is your name?, cy: Beth yw eich enw?}}
+    - {id: full_name, type: text, label: {en: "What is your name?", cy: "Beth yw eich enw?"}}
 - id: colour
   fields:
     - id: colour
