@@ -310,7 +310,7 @@ def _static_user(path: str) -> Any:
 
 
 def _server_cpu(pid: int) -> float:
-    """CPU seconds used so far by gunicorn's arbiter and its workers (Linux /proc)."""
+    """CPU seconds used so far by the server's main process and its workers (Linux /proc)."""
     tick = os.sysconf("SC_CLK_TCK")
     pids = [pid]
     try:
@@ -374,7 +374,7 @@ def pick_static(page_bytes: int) -> tuple[str, int]:
 def run(server: Server) -> list[str]:
     """Returns the errors seen (empty when every request answered as expected)."""
     print(
-        f"\n== http: {USERS} virtual users, whole journeys, {server.database}, gunicorn {server.workers} sync workers =="
+        f"\n== http: {USERS} virtual users, whole journeys, {server.database}, Granian, {server.workers} workers =="
     )
     prepared = prepare(date.today())
     # Check each journey once, alone, before loading the server with it.
@@ -473,7 +473,7 @@ def run(server: Server) -> list[str]:
     print(
         f"window {MEASURE:.0f} s after {WARMUP:.0f} s warm-up: {dyn.journeys} journeys, {len(dyn.requests):,} requests "
         f"(~{steps_per_journey:.1f} per journey, 6 paths over 3 services); "
-        f"{dyn.connections:,} TCP connections opened (the sync worker closes each one)"
+        f"{dyn.connections:,} TCP connections opened"
     )
     print(
         f"question page {prepared[0].steps[0][0]}: {len(page.body):,} B HTML, {len(page_gz.body):,} B gzip; "

