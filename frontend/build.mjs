@@ -68,13 +68,8 @@ copyJs(join(moj, "moj-frontend.min.js"), "moj-frontend.min.js");
 writeFileSync(join(dist, "init.js"), 'import { initAll } from "./govuk-frontend.min.js";\n\ninitAll();\n');
 writeFileSync(join(dist, "moj-init.js"), 'import { initAll } from "./moj-frontend.min.js";\n\ninitAll();\n');
 
-// The page template refers to {{ assetPath }}/images/... and {{ assetPath }}/manifest.json;
-// copy every icon the manifest lists so none 404s.
-const manifest = JSON.parse(readFileSync(join(govuk, "assets/manifest.json"), "utf8"));
-const icons = new Set(["favicon.ico", "favicon.svg", "govuk-icon-mask.svg", "govuk-icon-180.png"]);
-for (const icon of manifest.icons) icons.add(icon.src.replace(/^images\//, ""));
-for (const icon of icons) copyFileSync(join(govuk, "assets/images", icon), join(dist, "images", icon));
-copyFileSync(join(govuk, "assets/manifest.json"), join(dist, "manifest.json"));
+// Our own icon: councils and agencies are not GOV.UK, so they do not use the crown.
+copyFileSync(join(root, "src", "favicon.svg"), join(dist, "images", "favicon.svg"));
 
 for (const file of ["porth.css", "moj.css", "govuk-frontend.min.js", "moj-frontend.min.js"]) {
   const bytes = readFileSync(join(dist, file));

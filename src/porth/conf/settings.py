@@ -142,7 +142,7 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if ENV == "test"
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "porth.utils.storage.StaticStorage"
         )
     },
 }
