@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 
 from .loadgen import BenchError, Client, Samples, run_users
 from .report import percentile, table, verdict
-from .server import ROOT, Server
+from .server import PAGE_SIZED, ROOT, Server
 
 USERS = 20
 WARMUP = 3.0  # each worker compiles its templates on its first requests
@@ -359,10 +359,14 @@ def _latencies(window: Window, kinds: set[str] | None = None) -> list[float]:
 
 
 def pick_static(page_bytes: int) -> tuple[str, int]:
-    """The collected asset (hashed name) whose uncompressed size is closest to the page's."""
+    """A static file as large as a question page: the server writes one (see server.py) of
+    the usual page size; failing that, the collected asset closest in size."""
     import json
 
     static = ROOT / "var" / "static"
+    own = static / PAGE_SIZED
+    if own.exists():
+        return f"/assets/{PAGE_SIZED}", own.stat().st_size
     manifest = json.loads((static / "staticfiles.json").read_text())["paths"]
     sizes = [
         (abs((static / hashed).stat().st_size - page_bytes), hashed) for hashed in manifest.values()
