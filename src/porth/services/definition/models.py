@@ -10,7 +10,7 @@ import calendar
 import re
 from datetime import date, timedelta
 from decimal import Decimal
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -96,7 +96,7 @@ class Rule(Model):
     )
     message: Text | None = None
 
-    @property
+    @cached_property
     def kind(self) -> str:
         return next(k for k in RULE_KINDS if getattr(self, k) is not None)
 
@@ -359,6 +359,7 @@ class Definition(Model):
         return program
 
 
+@lru_cache(maxsize=1024)
 def today_bound(bound: str, today: date) -> date:
     """Resolve a date rule's bound (`today`, `2020-01-01`, `-P18Y`) against today."""
     if bound == "today":

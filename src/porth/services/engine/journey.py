@@ -6,7 +6,7 @@ the check-your-answers rows — is worked out from the definition and that state
 never disagree with it. Plain Python: no Django, no database.
 """
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -21,6 +21,10 @@ from porth.services.definition.conditions import referenced_fields
 class State:
     answers: Mapping[str, Any] = field(default_factory=dict)
     done: frozenset[str] = frozenset()
+    # The route worked out for this state (a state never changes), by definition and day.
+    _routes: dict[tuple[int, date], "Route"] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def to_json(self) -> dict[str, Any]:
         return {"answers": dict(self.answers), "done": sorted(self.done)}
@@ -123,21 +127,23 @@ class _LazyScope:
 
     def holds(self, program: Any) -> bool:
         if self._scope is None:
-            self._scope = Scope(cel_answers(self._definition, self._answers), self._today)
+            read = _plan(self._definition).routing_fields
+            self._scope = Scope(cel_answers(self._definition, self._answers, read), self._today)
         return self._scope.holds(program)
 
 
-def cel_answers(definition: Definition, answers: Mapping[str, Any]) -> dict[str, Any]:
+def cel_answers(
+    definition: Definition, answers: Mapping[str, Any], read: Iterable[str] | None = None
+) -> dict[str, Any]:
     """Answers as conditions see them; unanswered (or blank optional) questions are absent.
-    Only answers that some expression reads are converted."""
-    read = _plan(definition).expression_fields
+    Only answers that are read are converted (by default, those any expression reads)."""
     questions_ = definition.questions
     out = {}
-    for field_id, value in answers.items():
-        if value is None or field_id not in read:
-            continue
-        question = questions_[field_id][1]
-        out[field_id] = questions.get(question.type).to_cel(question, value)
+    for field_id in _plan(definition).expression_fields if read is None else read:
+        value = answers.get(field_id)
+        if value is not None and field_id in questions_:
+            question = questions_[field_id][1]
+            out[field_id] = questions.get(question.type).to_cel(question, value)
     return out
 
 
@@ -148,9 +154,14 @@ def route(definition: Definition, state: State, today: date) -> Route:
     citizen has not reached yet is the route they would take if nothing more applied.
     """
     plan = _plan(definition)
+    mine = (id(plan), today)
+    found = state._routes.get(mine)
+    if found is not None:
+        return found
     key = plan.key(state.answers, today)
     found = plan.routes.get(key)
     if found is not None:
+        state._routes[mine] = found
         return found
     scope = _LazyScope(definition, state.answers, today)
     pages = definition.pages
@@ -177,7 +188,7 @@ def route(definition: Definition, state: State, today: date) -> Route:
     found = Route(tuple(taken), exit=exit_)
     if len(plan.routes) >= plan.MEMO_SIZE:
         plan.routes.clear()
-    plan.routes[key] = found
+    plan.routes[key] = state._routes[mine] = found
     return found
 
 
@@ -235,12 +246,21 @@ def is_complete(definition: Definition, state: State, today: date) -> bool:
 def complete(
     definition: Definition, state: State, page_id: str, values: Mapping[str, Any], today: date
 ) -> State:
-    """Record a finished page's answers (already validated), then prune the route."""
+    """Record a finished page's answers (already validated), then prune the route.
+
+    `state` must be pruned, as every state this module returns is (a stored state was made
+    here; after a definition changes, prune it first).
+    """
     page = definition.page(page_id)
     answers = dict(state.answers)
     for question in page.fields:
         answers[question.id] = values.get(question.id)
-    return prune(definition, State(answers, state.done | {page_id}), today)
+    new = State(answers, state.done | {page_id})
+    if new.done <= route(definition, new, today).id_set:
+        # Every finished page is still on the route; the answers were pruned before and
+        # the new ones belong to a finished page, so nothing can be dropped.
+        return new
+    return prune(definition, new, today)
 
 
 def summary(definition: Definition, state: State, today: date) -> list[SummaryRow]:

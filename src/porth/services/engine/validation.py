@@ -8,6 +8,7 @@ from typing import Any
 
 from porth.services import questions
 from porth.services.definition import Definition, Page, Question, Scope
+from porth.services.definition.conditions import referenced_fields
 from porth.services.definition.models import Rule, today_bound
 from porth.services.questions import Invalid, Raw
 
@@ -94,8 +95,9 @@ def validate_page(
     result = PageResult()
     for question in page.fields:
         qtype = questions.get(question.type)
-        result.raw.update(qtype.raw(question, form))
-        if qtype.is_empty(question, form):
+        typed = qtype.raw(question, form)
+        result.raw.update(typed)
+        if not any(typed.values()):  # nothing typed in any of its inputs
             if question.required:
                 message = question.messages.get("required")
                 result.errors.append(FieldError(question, Invalid("required", message=message)))
@@ -124,7 +126,8 @@ def validate_page(
     custom = [(q, r) for q in page.fields for r in q.rules if r.when is not None]
     if custom and not result.errors:
         answers = {**state.answers, **result.values}
-        scope = Scope(cel_answers(definition, answers), today)
+        read = set().union(*(referenced_fields(rule.when or "") for _, rule in custom))
+        scope = Scope(cel_answers(definition, answers, read), today)
         for question, rule in custom:
             if result.values.get(question.id) is None:
                 continue

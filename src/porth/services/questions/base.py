@@ -47,9 +47,6 @@ class QuestionType(ABC):
             out[key] = value.strip() if isinstance(value, str) else ""
         return out
 
-    def is_empty(self, question: Question, form: Raw) -> bool:
-        return not any(self.raw(question, form).values())
-
     @abstractmethod
     def parse(self, question: Question, form: Raw) -> Any | Invalid:
         """Turn a non-empty input into the answer to keep, or say why it is refused."""

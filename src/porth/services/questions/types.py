@@ -200,9 +200,6 @@ class CheckboxesType(ChoiceType):
         values = [values] if isinstance(values, str) else list(values)
         return [v for v in values if v]
 
-    def is_empty(self, question: Question, form: Raw) -> bool:
-        return not self._values(question, form)
-
     def raw(self, question: Question, form: Raw) -> dict[str, Any]:
         return {question.id: self._values(question, form)}
 
