@@ -36,9 +36,40 @@ INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.sessions",
     "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "porth.accounts",
+    "porth.audit",
     "porth.services",
     "porth.submissions",
+    "porth.casework",
 ]
+
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "/staff/sign-in"
+AUTHENTICATION_BACKENDS = [
+    # Axes first: it refuses a locked-out account before the password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# Lockout: 5 failed sign-ins for an account lock it for 30 minutes (per user name, so an
+# attacker cannot lock every account from one address, nor dodge it by changing address).
+AXES_FAILURE_LIMIT = int(os.environ.get("PORTH_LOCKOUT_FAILURES", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("PORTH_LOCKOUT_HOURS", "0.5"))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLED = True
+OTP_TOTP_ISSUER = os.environ.get("PORTH_TOTP_ISSUER", "Porth")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -49,6 +80,9 @@ MIDDLEWARE = [
     "porth.utils.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "axes.middleware.AxesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
 ]
@@ -63,7 +97,7 @@ TEMPLATES = [
         "APP_DIRS": False,
         "OPTIONS": {
             "environment": "porth.utils.jinja.environment",
-            "context_processors": ["porth.utils.context.language"],
+            "context_processors": ["porth.utils.context.language", "porth.accounts.context.staff"],
             "autoescape": True,
             # Templates never change under a running server: skip the mtime checks.
             "auto_reload": DEBUG,

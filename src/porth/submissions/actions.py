@@ -1,16 +1,18 @@
 """Every write to journeys and submissions: atomic, and safe to repeat."""
 
 from datetime import date
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from porth.audit.service import record
 from porth.services import service as services
 from porth.services.definition import Definition
 from porth.services.engine import State, is_complete, prune, submitted_answers
 from porth.utils import crypto
 
-from . import store
+from . import signals, store
 from .models import Channel, Journey, Submission
 from .references import new_reference
 
@@ -45,7 +47,9 @@ def save_state(journey: Journey, state: State, *, definition: Definition) -> Non
     store.save(journey)
 
 
-def submit(journey: Journey, definition: Definition, *, language: str, today: date) -> Submission:
+def submit(
+    journey: Journey, definition: Definition, *, language: str, today: date, actor: Any = None
+) -> Submission:
     """Turn a complete journey into a submission, once: a repeated call returns the first.
 
     The journey row is locked, so two clicks or a retried POST queue up behind each other;
@@ -75,6 +79,7 @@ def submit(journey: Journey, definition: Definition, *, language: str, today: da
                         key_id=key_id,
                         language=language,
                         channel=locked.channel,
+                        submitted_by=locked.assisted_by,
                     )
                 break
             except IntegrityError:
@@ -83,6 +88,24 @@ def submit(journey: Journey, definition: Definition, *, language: str, today: da
                 continue  # a reference clash: draw another
         else:
             raise RuntimeError("could not draw an unused reference")
+        record(
+            "submission.created",
+            actor=actor,
+            obj=submission,
+            data={
+                "reference": submission.reference,
+                "service": definition.slug,
+                "version": definition.version,
+                "channel": submission.channel,
+            },
+        )
+        signals.submitted.send(
+            sender=Submission,
+            submission=submission,
+            definition=definition,
+            answers=answers,
+            actor=actor,
+        )
         # The answers now live in the submission; the journey keeps no copy of them.
         locked.state, locked.key_id = b"", ""
         locked.submitted_at = timezone.now()

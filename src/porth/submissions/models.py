@@ -1,5 +1,6 @@
 import secrets
 
+from django.conf import settings
 from django.db import models
 
 
@@ -28,6 +29,10 @@ class Journey(models.Model):
     key_id = models.CharField(max_length=32)
     language = models.CharField(max_length=2, default="en")
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.ONLINE)
+    # Assisted digital: the caseworker completing the journey on the citizen's behalf.
+    assisted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
@@ -49,6 +54,10 @@ class Submission(models.Model):
     key_id = models.CharField(max_length=32)
     language = models.CharField(max_length=2)
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.ONLINE)
+    # Who sent it, when it was not the citizen online: assisted digital, phone or paper.
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     submitted_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     def __str__(self) -> str:

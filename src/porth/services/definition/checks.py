@@ -79,6 +79,11 @@ def _references(definition: Definition) -> list[Problem]:
                 if field_rule.when is not None:
                     path = f"pages[{p}].fields[{f}].rules[{r}].when"
                     problems += _expression(definition, path, field_rule.when)
+    for a, action in enumerate(definition.on_submit):
+        name = action.case.name
+        if name is not None and name not in definition.questions:
+            path = f"on_submit[{a}].case.name"
+            problems.append(Problem(path, f"there is no question {name!r}"))
     if definition.pages[0].kind == "exit":
         problems.append(Problem("pages[0].kind", "the first page cannot be an exit page"))
     return problems

@@ -285,7 +285,13 @@ class Confirmation(Model):
 
 class CaseAction(Model):
     queue: Slug
+    queue_name: Text | None = Field(default=None, description="The queue's name for staff.")
     sla: Duration | None = Field(default=None, description="How long the team has to decide.")
+    name: FieldId | None = Field(
+        default=None,
+        description="The question whose answer is the applicant's name, shown in the queue "
+        "and searchable (through a keyed hash: names are not stored in the clear).",
+    )
 
 
 class OnSubmit(Model):

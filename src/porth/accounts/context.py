@@ -1,0 +1,31 @@
+"""The staff menu: only the pages the signed-in member of staff may use."""
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+
+from .models import Membership, Role
+
+# (label, URL name, roles that see it); the views check the roles again, on the server.
+MENU = [
+    ("Cases", "queues", {Role.CASEWORKER, Role.TEAM_LEADER, Role.SERVICE_OWNER}),
+    ("Record an application", "record-application", {Role.CASEWORKER, Role.TEAM_LEADER}),
+    ("Apply for someone", "assisted-start", {Role.CASEWORKER, Role.TEAM_LEADER}),
+    ("Audit log", "audit-log", {Role.AUDITOR, Role.PLATFORM_ADMIN}),
+]
+
+
+def staff(request: HttpRequest) -> dict[str, Any]:
+    if not request.path.startswith("/staff/") or not request.user.is_authenticated:
+        return {}
+    roles = set(Membership.objects.filter(user_id=request.user.pk).values_list("role", flat=True))
+    menu = []
+    for label, name, allowed in MENU:
+        if roles & allowed:
+            try:
+                reverse(name)
+            except NoReverseMatch:  # a page not built yet
+                continue
+            menu.append((label, name))
+    return {"staff_menu": menu}

@@ -1,0 +1,89 @@
+"""Cases: what the organisation does with each submission, in queues, against an SLA."""
+
+from django.conf import settings
+from django.db import models
+
+
+class Queue(models.Model):
+    """A team's list of cases, named by services' `on_submit: case: {queue}`."""
+
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT)
+    slug = models.SlugField(max_length=80)
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "slug"], name="unique_queue")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Status(models.TextChoices):
+    NEW = "new", "New"
+    IN_PROGRESS = "in_progress", "In progress"
+    AWAITING_INFORMATION = "awaiting_information", "Waiting for the applicant"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+    CLOSED = "closed", "Closed"
+
+
+class Case(models.Model):
+    """One submission being dealt with. `version` guards against two people's changes
+    overwriting each other: every change must name the version it was made against."""
+
+    submission = models.OneToOneField(
+        "submissions.Submission", on_delete=models.PROTECT, related_name="case"
+    )
+    reference = models.CharField(max_length=20, unique=True)  # the submission's, for search
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT)
+    queue = models.ForeignKey(Queue, on_delete=models.PROTECT, related_name="cases")
+    service = models.SlugField(max_length=80)
+    status = models.CharField(max_length=24, choices=Status.choices, default=Status.NEW)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    channel = models.CharField(max_length=10)
+    # Search by applicant name without storing it in the clear: keyed hashes of its words.
+    name_index = models.CharField(max_length=400, blank=True)
+    due_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        indexes = [
+            # The queue page: an organisation's queue, newest first, by status or assignee.
+            models.Index(
+                fields=["queue", "status", "-created_at", "-id"], name="case_queue_status"
+            ),
+            models.Index(
+                fields=["queue", "assigned_to", "-created_at", "-id"], name="case_queue_assignee"
+            ),
+            models.Index(fields=["queue", "due_at"], name="case_queue_due"),
+            models.Index(fields=["organisation", "-created_at", "-id"], name="case_org_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class CaseEvent(models.Model):
+    """The case's timeline: everything that happened to it, in order."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=40)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    # Words shown on the timeline; personal details (a note, a reason) are encrypted.
+    detail = models.BinaryField(blank=True, default=b"")
+    key_id = models.CharField(max_length=32, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.kind}"
