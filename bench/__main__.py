@@ -1,4 +1,4 @@
-"""`python -m bench [engine|http|weight|all] [--profile]`: print Porth's performance figures.
+"""`python -m bench [engine|http|weight|audit|casework|all] [--profile] [--full]`: Porth's figures.
 
 Targets are printed beside the figures and never enforced: the exit status is non-zero only
 when something errored (a wrong answer from the server, a server that would not start).
@@ -10,7 +10,7 @@ import time
 import traceback
 from collections.abc import Callable
 
-from . import engine, weight
+from . import audit, casework, engine, weight
 from . import http as http_bench
 from . import server as servers
 
@@ -18,10 +18,16 @@ from . import server as servers
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument(
-        "which", nargs="?", default="all", choices=["engine", "http", "weight", "all"]
+        "which",
+        nargs="?",
+        default="all",
+        choices=["engine", "http", "weight", "audit", "casework", "all"],
     )
     parser.add_argument("--profile", action="store_true", help="also profile the engine (cProfile)")
     parser.add_argument("--no-postgres", action="store_true", help="skip the PostgreSQL run")
+    parser.add_argument(
+        "--full", action="store_true", help="audit and casework: 1,000,000 rows, not 200,000"
+    )
     args = parser.parse_args(argv)
     began = time.monotonic()
     failures: list[str] = []
@@ -60,6 +66,11 @@ def main(argv: list[str] | None = None) -> int:
             attempt("postgres", postgres)
         else:
             print("\n(PostgreSQL does not answer on 127.0.0.1:5432 or psycopg is missing: skipped)")
+    if args.which in {"audit", "all"}:
+        attempt("audit", lambda: audit.run(full=args.full, postgres=not args.no_postgres))
+    if args.which in {"casework", "all"}:
+        cases = 1_000_000 if args.full else 200_000
+        attempt("casework", lambda: casework.run(cases=cases, postgres=not args.no_postgres))
     print(f"\nbench finished in {time.monotonic() - began:.0f} s")
     for failure in failures:
         print(f"ERROR {failure}", file=sys.stderr)

@@ -98,6 +98,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     call_command("collectstatic", interactive=False, verbosity=0)
     if cmd_load(argparse.Namespace(folder=None)) != 0:
         return 1
+    call_command("demo")  # demo organisations and staff, and how to sign in as them
     print(f"\nPorth is serving the example services on http://{args.bind}/\n")
     return _serve(args.bind, args.workers)
 

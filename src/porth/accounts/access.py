@@ -12,6 +12,7 @@ from typing import Any, ParamSpec, TypeVar
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.http import urlencode
 
 from .models import Membership, Organisation, Role, User
 
@@ -56,7 +57,8 @@ def staff_view(*roles: str) -> Callable[[Callable[..., R]], Callable[..., HttpRe
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not signed_in_staff(request):
-                return redirect(f"{settings.LOGIN_URL}?next={request.get_full_path()}")
+                query = urlencode({"next": request.get_full_path()})
+                return redirect(f"{settings.LOGIN_URL}?{query}")
             if not Membership.objects.filter(user_id=request.user.pk or 0, role__in=roles).exists():
                 raise Http404
             return view(request, *args, **kwargs)

@@ -27,6 +27,10 @@ class User(AbstractUser):
     """A member of staff. Citizens have no accounts: their journeys are keyed by a secret."""
 
     display_name = models.CharField(max_length=200, blank=True)
+    # Sessions are signed cookies, which the server cannot delete: each one carries the
+    # generation it was made in, and raising this number (at sign-out, or "sign out
+    # everywhere") makes every older cookie worthless. Checked by StaffSessionMiddleware.
+    session_epoch = models.PositiveIntegerField(default=0)
 
     def __str__(self) -> str:
         return self.display_name or self.get_full_name() or self.username

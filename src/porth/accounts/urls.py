@@ -1,3 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import views
+
+urlpatterns = [
+    path("", views.staff_home, name="staff-home"),
+    path("sign-in", views.sign_in, name="sign-in"),
+    path("sign-in/code", views.sign_in_code, name="sign-in-code"),
+    path("sign-in/set-up-app", views.totp_setup, name="totp-setup"),
+    path("sign-out", views.sign_out, name="sign-out"),
+]

@@ -1,7 +1,9 @@
 """The audit app's public API: `record` an entry, inside the caller's transaction."""
 
 import hashlib
+import ipaddress
 import json
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
@@ -13,27 +15,73 @@ from .models import AuditEvent, AuditHead
 GENESIS = "0" * 64
 
 
-def canonical(event: AuditEvent) -> bytes:
-    """The bytes an entry's hash covers (with the previous entry's hash)."""
+# The columns an entry's hash covers, in the order `canonical_row` takes them.
+HASHED = (
+    "at",
+    "actor_id",
+    "actor_label",
+    "action",
+    "organisation_id",
+    "object_type",
+    "object_id",
+    "ip",
+    "data",
+    "previous_hash",
+)
+
+
+def canonical_row(
+    at: datetime,
+    actor_id: int | None,
+    actor_label: str,
+    action: str,
+    organisation_id: int | None,
+    object_type: str,
+    object_id: str,
+    ip: str | None,
+    data: Any,
+    previous_hash: str,
+) -> bytes:
+    """`canonical` from the column values, for `verify` (which reads rows, not models)."""
     body = {
-        "at": event.at.isoformat(),
-        "actor": event.actor_id,
-        "actor_label": event.actor_label,
-        "action": event.action,
-        "organisation": event.organisation_id,
-        "object_type": event.object_type,
-        "object_id": event.object_id,
-        "ip": event.ip,
-        "data": event.data,
-        "previous_hash": event.previous_hash,
+        "at": at.isoformat(),
+        "actor": actor_id,
+        "actor_label": actor_label,
+        "action": action,
+        "organisation": organisation_id,
+        "object_type": object_type,
+        "object_id": object_id,
+        "ip": ip,
+        "data": data,
+        "previous_hash": previous_hash,
     }
     return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
+def canonical(event: AuditEvent) -> bytes:
+    """The bytes an entry's hash covers (with the previous entry's hash)."""
+    return canonical_row(*(getattr(event, name) for name in HASHED))
+
+
+def entry_hash(canonical_bytes: bytes) -> str:
+    return hashlib.sha256(canonical_bytes).hexdigest()
+
+
+def reference_of(data: Any) -> str:
+    """The reference an entry is found by: `data["reference"]`, when it is a short string."""
+    reference = data.get("reference") if isinstance(data, dict) else None
+    return reference if isinstance(reference, str) and len(reference) <= 20 else ""
+
+
 def client_ip(request: HttpRequest | None) -> str | None:
+    """The address in its canonical text form, as the database gives it back (so the hash of
+    a stored entry can be recomputed on PostgreSQL, whose inet type normalises addresses)."""
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    try:
+        return str(ipaddress.ip_address(request.META.get("REMOTE_ADDR") or ""))
+    except ValueError:
+        return None
 
 
 def record(
@@ -46,7 +94,10 @@ def record(
     data: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Append an entry. Call it inside the transaction of the action it records, so that the
-    action and its entry are committed together or not at all."""
+    action and its entry are committed together or not at all.
+
+    Put a case or submission reference in `data["reference"]`: auditors search by it.
+    """
     with transaction.atomic():
         head, _ = AuditHead.objects.select_for_update().get_or_create(
             pk=1, defaults={"hash": GENESIS}
@@ -61,9 +112,10 @@ def record(
             object_id=str(obj.pk) if obj is not None else "",
             ip=client_ip(request),
             data=data or {},
+            reference=reference_of(data),
             previous_hash=head.hash,
         )
-        event.hash = hashlib.sha256(canonical(event)).hexdigest()
+        event.hash = entry_hash(canonical(event))
         event.save(force_insert=True)
         head.hash, head.count = event.hash, head.count + 1
         head.save(update_fields=["hash", "count"])

@@ -5,15 +5,22 @@ from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F, QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 
-from porth.accounts.models import Organisation
+from porth.accounts.access import CASE_ROLES
+from porth.accounts.models import Organisation, User
 from porth.audit.service import record
 from porth.services.definition import Definition
 from porth.services.definition.models import CaseAction
-from porth.utils.crypto import blind_index
+from porth.utils.crypto import blind_index, encrypt
 
 from .models import Case, CaseEvent, Queue
+from .transitions import next_status, refusal
+
+MAX_TEXT = 5000
+_UNCHANGED: Any = object()
 
 
 def sla_due(sla: str | None, start: Any) -> Any:
@@ -80,3 +87,175 @@ def open_case(
             data={"reference": case.reference, "channel": case.channel},
         )
     return case
+
+
+# --- Working a case ---------------------------------------------------------------------------
+
+
+class Refused(Exception):
+    """The action cannot be done on this case; the message says why, for the page."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class Conflict(Refused):
+    """The case changed after the page was loaded: the posted version is stale."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Someone else changed this case while you were looking at it. "
+            "Check the changes below and try again."
+        )
+
+
+def event_context(case: Case) -> str:
+    return f"case:{case.reference}:event"
+
+
+def _change(
+    case: Case,
+    action: str,
+    *,
+    version: int,
+    actor: Any,
+    request: HttpRequest | None,
+    detail: dict[str, Any] | None = None,
+    assigned_to: Any = _UNCHANGED,
+    audit: dict[str, Any] | None = None,
+) -> Case:
+    """Apply `action` to `case` if its status allows and nobody changed it since `version`."""
+    with transaction.atomic():
+        current = Case.objects.filter(pk=case.pk).only("status", "version").first()
+        if current is None:
+            raise Refused("This case no longer exists")
+        if current.version != version:
+            raise Conflict
+        status = next_status(action, current.status)
+        if status is None:
+            raise Refused(refusal(action, current.status))
+        fields: dict[str, Any] = {"version": F("version") + 1, "updated_at": timezone.now()}
+        if status != current.status:
+            fields["status"] = status
+        if assigned_to is not _UNCHANGED:
+            fields["assigned_to"] = assigned_to
+        # The version in the filter makes the check and the write one step: if another
+        # change slipped in since the read above, nothing is updated.
+        if not Case.objects.filter(pk=case.pk, version=version).update(**fields):
+            raise Conflict
+        blob, key_id = encrypt(detail, context=event_context(case)) if detail else (b"", "")
+        CaseEvent.objects.create(case=case, kind=action, actor=actor, detail=blob, key_id=key_id)
+        record(
+            f"case.{action}",
+            actor=actor,
+            request=request,
+            organisation=case.organisation,
+            obj=case,
+            data={"reference": case.reference, "from": current.status, "to": status}
+            | (audit or {}),
+        )
+    case.refresh_from_db()
+    return case
+
+
+def _text(value: str, what: str) -> str:
+    text = value.strip()
+    if not text:
+        raise Refused(f"Enter {what}")
+    if len(text) > MAX_TEXT:
+        raise Refused(f"{what[0].upper()}{what[1:]} must be {MAX_TEXT} characters or fewer")
+    return text
+
+
+def caseworkers(organisation: Organisation | int) -> QuerySet[User]:
+    """Staff who may be given a case of this organisation."""
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__organisation=organisation,
+            memberships__role__in=list(CASE_ROLES),
+        )
+        .distinct()
+        .order_by("display_name", "username")
+    )
+
+
+def claim(case: Case, *, version: int, actor: Any, request: HttpRequest | None = None) -> Case:
+    return _change(case, "claim", version=version, actor=actor, request=request, assigned_to=actor)
+
+
+def assign(
+    case: Case,
+    assignee_id: int | None,
+    *,
+    version: int,
+    actor: Any,
+    request: HttpRequest | None = None,
+) -> Case:
+    assignee = caseworkers(case.organisation_id).filter(pk=assignee_id or 0).first()
+    if assignee is None:
+        raise Refused("Select a member of staff in this team")
+    return _change(
+        case,
+        "assign",
+        version=version,
+        actor=actor,
+        request=request,
+        assigned_to=assignee,
+        detail={"to": str(assignee)},
+        audit={"assigned_to": assignee.pk},
+    )
+
+
+def request_information(
+    case: Case, message: str, *, version: int, actor: Any, request: HttpRequest | None = None
+) -> Case:
+    text = _text(message, "what you need from the applicant")
+    return _change(
+        case, "request_information", version=version, actor=actor, request=request,
+        detail={"text": text},
+    )  # fmt: skip
+
+
+def resume(case: Case, *, version: int, actor: Any, request: HttpRequest | None = None) -> Case:
+    return _change(case, "resume", version=version, actor=actor, request=request)
+
+
+def approve(case: Case, *, version: int, actor: Any, request: HttpRequest | None = None) -> Case:
+    return _change(case, "approve", version=version, actor=actor, request=request)
+
+
+def reject(
+    case: Case, reason: str, *, version: int, actor: Any, request: HttpRequest | None = None
+) -> Case:
+    text = _text(reason, "the reason for rejecting the application")
+    return _change(
+        case, "reject", version=version, actor=actor, request=request, detail={"text": text}
+    )
+
+
+def close(case: Case, *, version: int, actor: Any, request: HttpRequest | None = None) -> Case:
+    return _change(case, "close", version=version, actor=actor, request=request)
+
+
+def add_note(
+    case: Case, text: str, *, version: int, actor: Any, request: HttpRequest | None = None
+) -> Case:
+    note = _text(text, "a note")
+    return _change(
+        case, "note", version=version, actor=actor, request=request, detail={"text": note}
+    )
+
+
+def record_view(case: Case, *, actor: Any, request: HttpRequest | None = None) -> None:
+    """Personal data was shown: say who saw which case."""
+    with transaction.atomic():
+        record(
+            "case.viewed",
+            actor=actor,
+            request=request,
+            organisation=case.organisation,
+            obj=case,
+            data={"reference": case.reference},
+        )

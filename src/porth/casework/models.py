@@ -1,7 +1,10 @@
 """Cases: what the organisation does with each submission, in queues, against an SLA."""
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class Queue(models.Model):
@@ -27,6 +30,10 @@ class Status(models.TextChoices):
     APPROVED = "approved", "Approved"
     REJECTED = "rejected", "Rejected"
     CLOSED = "closed", "Closed"
+
+
+# The statuses in which a case still needs someone to do something (it can be overdue).
+OPEN_STATUSES = [Status.NEW, Status.IN_PROGRESS, Status.AWAITING_INFORMATION]
 
 
 class Case(models.Model):
@@ -63,10 +70,31 @@ class Case(models.Model):
             ),
             models.Index(fields=["queue", "due_at"], name="case_queue_due"),
             models.Index(fields=["organisation", "-created_at", "-id"], name="case_org_recent"),
+            # The same page across all the user's queues, by status or assignee; by due date.
+            models.Index(
+                fields=["organisation", "status", "-created_at", "-id"], name="case_org_status"
+            ),
+            models.Index(
+                fields=["organisation", "assigned_to", "-created_at", "-id"],
+                name="case_org_assignee",
+            ),
+            models.Index(fields=["organisation", "due_at", "id"], name="case_org_due"),
+            # Overdue only: the open cases (a small part of the table), newest first.
+            models.Index(
+                fields=["organisation", "-created_at", "-id"],
+                name="case_org_open_recent",
+                condition=models.Q(status__in=OPEN_STATUSES),
+            ),
         ]
 
     def __str__(self) -> str:
         return self.reference
+
+    def is_overdue(self, now: datetime | None = None) -> bool:
+        """Past its due date and still waiting for a decision."""
+        if self.due_at is None or self.status not in OPEN_STATUSES:
+            return False
+        return self.due_at < (now or timezone.now())
 
 
 class CaseEvent(models.Model):

@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import views
+
+urlpatterns = [
+    path("cases", views.queues, name="queues"),
+    path("cases/<str:reference>", views.case_page, name="case"),
+]

@@ -67,9 +67,15 @@ AUTH_PASSWORD_VALIDATORS = [
 AXES_FAILURE_LIMIT = int(os.environ.get("PORTH_LOCKOUT_FAILURES", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("PORTH_LOCKOUT_HOURS", "0.5"))
 AXES_LOCKOUT_PARAMETERS = ["username"]
+# Axes warns that address-only attackers are not limited; locking by address would lock a
+# whole council office (one NAT address) out after five typos, so we lock by user name.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = True
 OTP_TOTP_ISSUER = os.environ.get("PORTH_TOTP_ISSUER", "Porth")
+# Staff are signed out after this long without a request, and this long after signing in.
+PORTH_STAFF_IDLE_MINUTES = float(os.environ.get("PORTH_STAFF_IDLE_MINUTES", "30"))
+PORTH_STAFF_MAX_HOURS = float(os.environ.get("PORTH_STAFF_MAX_HOURS", "8"))
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -82,6 +88,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "porth.accounts.middleware.StaffSessionMiddleware",
     "axes.middleware.AxesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",

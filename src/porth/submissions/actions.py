@@ -32,11 +32,82 @@ def read_state(journey: Journey) -> State:
     return State.from_json(data)
 
 
-def new_journey(definition: Definition, *, language: str, channel: str = Channel.ONLINE) -> Journey:
+def new_journey(
+    definition: Definition,
+    *,
+    language: str,
+    channel: str = Channel.ONLINE,
+    assisted_by: Any = None,
+) -> Journey:
     """A journey not yet saved: nothing is stored until the citizen answers something."""
     return Journey(
-        service=definition.slug, version=definition.version, language=language, channel=channel
+        service=definition.slug,
+        version=definition.version,
+        language=language,
+        channel=channel,
+        assisted_by=assisted_by,
     )
+
+
+def start_assisted(
+    definition: Definition,
+    *,
+    channel: str,
+    language: str,
+    organisation: Any,
+    actor: Any,
+    request: Any = None,
+) -> Journey:
+    """A member of staff starts a journey on a citizen's behalf: stored at once, so that the
+    session can name it, and audited. The journey id (its only key) is not put in the log."""
+    if channel == Channel.ONLINE or channel not in Channel.values:
+        raise ValueError(f"not an assisted channel: {channel!r}")
+    with transaction.atomic():
+        journey = new_journey(definition, language=language, channel=channel, assisted_by=actor)
+        store.save(journey)
+        record(
+            "assisted.started",
+            actor=actor,
+            request=request,
+            organisation=organisation,
+            data={"service": definition.slug, "channel": channel},
+        )
+    return journey
+
+
+def stop_assisted(
+    journey_id: str,
+    *,
+    service: str,
+    reason: str,
+    organisation: Any,
+    actor: Any,
+    request: Any = None,
+) -> None:
+    """Assisted mode ends without a submission: the answers given so far are deleted (they
+    were the citizen's, and nobody can reach them any more) and the stop is audited. A
+    journey already sent, or not an assisted one, is left alone."""
+    with transaction.atomic():
+        journey = (
+            Journey.objects.select_for_update()
+            .filter(
+                pk=journey_id,
+                service=service,
+                submitted_at__isnull=True,
+                assisted_by__isnull=False,
+            )
+            .first()
+        )
+        if journey is None:
+            return
+        journey.delete()
+        record(
+            "assisted.stopped",
+            actor=actor,
+            request=request,
+            organisation=organisation,
+            data={"service": service, "channel": journey.channel, "reason": reason},
+        )
 
 
 def save_state(journey: Journey, state: State, *, definition: Definition) -> None:

@@ -75,8 +75,9 @@ def warm() -> None:
 
 
 # --- Whole pages -------------------------------------------------------------------------
-# A page with no errors is the same for everyone but for three things: the back link, the
-# CSRF input and the questions (which show the citizen's answers). The rest — header,
+# A page with no errors is the same for everyone but for four things: the back link, the
+# CSRF input, the questions (which show the citizen's answers) and the assisted digital
+# banner (shown only to staff applying on someone's behalf; empty for citizens). The rest — header,
 # footer, headings, markdown — is rendered once per page and language into a "shell" with
 # slots, and each request only fills the slots.
 
@@ -106,6 +107,7 @@ def render_page(
             "language": get_language(),
             "back_url": _slot("back_url"),
             "csrf_input": _slot("csrf_input"),
+            "assisted_banner": _slot("assisted_banner"),
             "questions": {qid: _slot(f"q:{qid}") for qid in context["questions"]},
         }
         # No request: it would replace the CSRF slot with this citizen's token.
@@ -118,6 +120,7 @@ def render_page(
     fill = {
         "back_url": escape(context["back_url"]),
         "csrf_input": str(csrf_input(request)),
+        "assisted_banner": str(context.get("assisted_banner") or ""),
         **{f"q:{qid}": html for qid, html in context["questions"].items()},
     }
     # split() alternates text and slot names: every odd item is a slot.

@@ -1,9 +1,19 @@
 from django.urls import path
 
-from . import views
+from . import assisted_views, views
 
 urlpatterns = [
     path("services/<slug:slug>/check-answers", views.check_answers, name="check-answers"),
     path("services/<slug:slug>/confirmation", views.confirmation, name="confirmation"),
     path("services/<slug:slug>/<slug:page_id>", views.page, name="page"),
+    # Assisted digital (staff): under staff/apply, clear of accounts' and casework's staff/ paths.
+    path("staff/apply", assisted_views.start, name="assisted-start"),
+    path(
+        "staff/apply/record",
+        assisted_views.start,
+        {"form": "record-application"},
+        name="record-application",
+    ),
+    path("staff/apply/stopped", assisted_views.stopped, name="assisted-stopped"),
+    path("staff/apply/<slug:slug>/stop", assisted_views.stop, name="assisted-stop"),
 ]

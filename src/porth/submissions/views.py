@@ -2,10 +2,16 @@
 
 Views are thin: the engine decides the route and validates; actions store. The journey is
 found through the session (a signed cookie holding journey ids), never through the URL.
+
+The same pages serve assisted digital: when `assisted.mode` finds this browser in assisted
+mode for the service, the journey is the staff member's one (kept apart in the session), the
+pages carry a banner, and the submission is made with the staff member as its actor.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import wraps
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -20,8 +26,8 @@ from porth.services import service as services
 from porth.services.definition import CHECK_ANSWERS, Definition
 from porth.services.questions.messages import message
 
-from . import actions, store
-from .models import Journey, Submission
+from . import actions, assisted, store
+from .models import Channel, Journey, Submission
 from .rendering import render_page, render_questions
 
 SESSION_KEY = "journeys"
@@ -39,17 +45,49 @@ def _today() -> date:
     return date.today()
 
 
-def _current(request: HttpRequest, slug: str) -> Current:
+Mode = assisted.Assisted | None
+
+
+def _in_mode(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Pass the view the assisted mode of this request (None for a citizen). A session in
+    assisted mode whose member of staff is no longer signed in is stopped, never carried on
+    as a citizen's journey."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, slug: str, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            mode = assisted.mode(request, slug)
+        except assisted.Stopped:
+            return assisted.stopped(request, slug)
+        response = view(request, slug, *args, mode=mode, **kwargs)
+        return assisted.sync_marker(request, response)
+
+    return wrapped
+
+
+def _journey_id(request: HttpRequest, slug: str, mode: Mode) -> str | None:
+    if mode is not None:
+        return mode.journey_id
+    journey_id: str | None = request.session.get(SESSION_KEY, {}).get(slug)
+    return journey_id
+
+
+def _current(request: HttpRequest, slug: str, mode: Mode) -> Current:
     definition = services.get(slug)
     if definition is None:
         raise Http404
     today = _today()
-    journey_id = request.session.get(SESSION_KEY, {}).get(slug)
+    journey_id = _journey_id(request, slug, mode)
     journey = None
     if journey_id:
         journey = store.open_journey(journey_id)
     if journey is None:
-        journey = actions.new_journey(definition, language=get_language())
+        journey = actions.new_journey(
+            definition,
+            language=get_language(),
+            channel=mode.channel if mode else Channel.ONLINE,
+            assisted_by=mode.by if mode else None,
+        )
         return Current(definition, journey, engine.State(), today)
     state = actions.read_state(journey)
     if journey.version != definition.version:
@@ -58,16 +96,19 @@ def _current(request: HttpRequest, slug: str) -> Current:
     return Current(definition, journey, state, today)
 
 
-def _remember(request: HttpRequest, journey: Journey) -> None:
+def _remember(request: HttpRequest, journey: Journey, mode: Mode) -> None:
+    if mode is not None:
+        assisted.remember(request, journey)
+        return
     journeys = dict(request.session.get(SESSION_KEY, {}))
     if journeys.get(journey.service) != journey.pk:
         journeys[journey.service] = journey.pk
         request.session[SESSION_KEY] = journeys
 
 
-def _sent(request: HttpRequest, slug: str) -> Submission | None:
+def _sent(request: HttpRequest, slug: str, mode: Mode) -> Submission | None:
     """The submission this browser's current journey through the service made, if any."""
-    journey_id = request.session.get(SESSION_KEY, {}).get(slug)
+    journey_id = _journey_id(request, slug, mode)
     if not journey_id:
         return None
     return Submission.objects.filter(journey_id=journey_id).first()
@@ -88,8 +129,9 @@ def _back_url(current: Current, page_id: str) -> str:
 
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
-def page(request: HttpRequest, slug: str, page_id: str) -> HttpResponse:
-    current = _current(request, slug)
+@_in_mode
+def page(request: HttpRequest, slug: str, page_id: str, *, mode: Mode) -> HttpResponse:
+    current = _current(request, slug, mode)
     definition, state, today = current.definition, current.state, current.today
     if not definition.has_page(page_id):
         raise Http404
@@ -107,7 +149,7 @@ def page(request: HttpRequest, slug: str, page_id: str) -> HttpResponse:
         if result.ok:
             state = engine.complete(definition, state, page_id, result.values, today)
             actions.save_state(current.journey, state, definition=definition)
-            _remember(request, current.journey)
+            _remember(request, current.journey, mode)
             following = engine.next_page(definition, state, today)
             if changing and engine.is_complete(definition, state, today):
                 following = CHECK_ANSWERS
@@ -136,6 +178,8 @@ def page(request: HttpRequest, slug: str, page_id: str) -> HttpResponse:
             ),
             "back_url": _back_url(current, page_id),
             "changing": changing,
+            # A slot of the cached shell: filled per request, empty for citizens.
+            "assisted_banner": assisted.banner(mode, slug) if mode else "",
         },
         # Pages with errors are rendered whole: the summary and title change.
         shell_key=None if errors else (slug, definition.version, page_id, get_language()),
@@ -144,11 +188,12 @@ def page(request: HttpRequest, slug: str, page_id: str) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
-def check_answers(request: HttpRequest, slug: str) -> HttpResponse:
-    if _sent(request, slug) is not None:
+@_in_mode
+def check_answers(request: HttpRequest, slug: str, *, mode: Mode) -> HttpResponse:
+    if _sent(request, slug, mode) is not None:
         # Already sent (a double click, or the back button): show what was sent, once.
         return HttpResponseRedirect(reverse("confirmation", args=[slug]), status=303)
-    current = _current(request, slug)
+    current = _current(request, slug, mode)
     definition, state, today = current.definition, current.state, current.today
     if not engine.is_complete(definition, state, today):
         following = engine.next_page(definition, state, today)
@@ -159,7 +204,13 @@ def check_answers(request: HttpRequest, slug: str) -> HttpResponse:
             error = True
         else:
             try:
-                actions.submit(current.journey, definition, language=get_language(), today=today)
+                actions.submit(
+                    current.journey,
+                    definition,
+                    language=get_language(),
+                    today=today,
+                    actor=mode.by if mode else None,
+                )
             except actions.NotComplete:
                 following = engine.next_page(definition, state, today)
                 return HttpResponseRedirect(_page_url(slug, following), status=303)
@@ -181,18 +232,30 @@ def check_answers(request: HttpRequest, slug: str) -> HttpResponse:
             "rows": rows,
             "declaration_error": error,
             "back_url": _back_url(current, CHECK_ANSWERS),
+            "assisted_banner": assisted.banner(mode, slug) if mode else "",
         },
     )
 
 
 @never_cache
 @require_safe
-def confirmation(request: HttpRequest, slug: str) -> HttpResponse:
+@_in_mode
+def confirmation(request: HttpRequest, slug: str, *, mode: Mode) -> HttpResponse:
     definition = services.get(slug)
     if definition is None:
         raise Http404
-    submission = _sent(request, slug)
+    submission = _sent(request, slug, mode)
     if submission is None:
         # Nothing sent from this browser: the start page is the useful place to be.
         return HttpResponseRedirect(reverse("start", args=[slug]), status=303)
-    return render(request, "confirmation.html", {"service": definition, "submission": submission})
+    context: dict[str, Any] = {"service": definition, "submission": submission}
+    if mode is not None:
+        # Sent on someone's behalf: the reference is for the staff member to pass on, and
+        # assisted mode ends here; this browser's own journeys are as they were.
+        assisted.end(request, slug)
+        context["assisted"] = {
+            "channel": submission.channel,
+            "case_url": assisted.case_url(submission.reference),
+            "staff_url": reverse("assisted-start"),
+        }
+    return render(request, "confirmation.html", context)

@@ -1,0 +1,124 @@
+"""What a case shows: the citizen's answers as they gave them, names, timeline entries.
+
+Answers are read against the definition version the submission was made against (stored
+with it), so a case looks the same after the service changes.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+
+from porth.services import engine, questions
+from porth.services import service as services
+from porth.services.definition import Definition
+from porth.services.models import DefinitionVersion
+from porth.submissions.actions import read_answers
+from porth.submissions.models import Submission
+from porth.utils.crypto import decrypt
+
+from .actions import event_context
+from .models import Case
+
+LANGUAGE = "en"  # staff pages are English only
+
+TITLES = {
+    "opened": "Application received",
+    "claim": "Assigned",
+    "assign": "Assigned",
+    "note": "Note added",
+    "request_information": "More information requested",
+    "resume": "Resumed",
+    "approve": "Approved",
+    "reject": "Rejected",
+    "close": "Closed",
+}
+
+
+@lru_cache(maxsize=256)
+def _definition(slug: str, version: str, pk: int) -> Definition:
+    row = DefinitionVersion.objects.only("canonical").get(pk=pk)
+    definition = Definition.model_validate(row.canonical)
+    definition._version = version
+    return definition
+
+
+def definition_of(submission: Submission) -> Definition:
+    """The definition a submission was made against, parsed once per (slug, version)."""
+    row = submission.definition
+    return _definition(row.slug, row.version, row.pk)
+
+
+def answer_rows(submission: Submission, answers: dict[str, Any]) -> list[tuple[str, str]]:
+    """(label, answer) in route order, as on the citizen's check-your-answers page."""
+    definition = definition_of(submission)
+    state = engine.State(answers, frozenset(page.id for page in definition.pages))
+    today = submission.submitted_at.date()
+    rows = []
+    for row in engine.summary(definition, state, today):
+        if row.question.id not in answers:
+            continue
+        label = (row.question.summary_label or row.question.label).get(LANGUAGE)
+        shown = (
+            questions.get(row.question.type).display(row.question, row.value, LANGUAGE)
+            if row.value is not None
+            else ""
+        )
+        rows.append((label, shown))
+    return rows
+
+
+def applicant_name(submission: Submission, answers: dict[str, Any]) -> str:
+    """The answer the definition names as the applicant's name, if any."""
+    for step in definition_of(submission).on_submit:
+        if step.case.name and isinstance(answers.get(step.case.name), str):
+            return str(answers[step.case.name])
+    return ""
+
+
+def names(cases: list[Case]) -> dict[int, str]:
+    """Applicants' names for one page of cases: only these submissions are decrypted."""
+    return {
+        case.pk: applicant_name(case.submission, read_answers(case.submission)) for case in cases
+    }
+
+
+def service_name(slug: str) -> str:
+    definition = services.get(slug)
+    return definition.name.get(LANGUAGE) if definition else slug
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    kind: str
+    title: str
+    actor: str
+    at: datetime
+    text: str
+
+
+def timeline(case: Case) -> list[TimelineEntry]:
+    entries = []
+    for event in case.events.select_related("actor"):
+        detail: dict[str, Any] = {}
+        if event.detail:
+            detail = decrypt(event.detail, event.key_id, context=event_context(case))
+        title = TITLES.get(event.kind, event.kind.replace("_", " ").capitalize())
+        if detail.get("to"):
+            title = f"Assigned to {detail['to']}"
+        elif event.kind == "claim" and event.actor is not None:
+            title = f"Assigned to {event.actor}"
+        entries.append(
+            TimelineEntry(
+                kind=event.kind,
+                title=title,
+                actor=str(event.actor) if event.actor else "The applicant",
+                at=event.at,
+                text=str(detail.get("text", "")),
+            )
+        )
+    return entries
+
+
+def notes(entries: list[TimelineEntry]) -> list[TimelineEntry]:
+    return [entry for entry in entries if entry.kind == "note"]
