@@ -39,5 +39,5 @@ Staff sign-in (demo accounts)
   Code:        add this key to an authenticator app (it is the same for every demo user):
                  {demo.SECRET}
                or, without an app, print the current code with:
-                 porth totp caseworker
+                 .venv/bin/porth totp caseworker
 """
