@@ -1,0 +1,415 @@
+"""Who reaches which staff URL: every staff URL, every method we care about, every kind of
+visitor, checked against one table.
+
+The table is the whole rule. Each row is a staff route (as the URL resolver spells it) and a
+method, with the outcome for every actor: someone signed out, someone part-way through
+signing in, someone signed in with a password but no second factor, and each role in the
+organisation that owns the case and services ("A", example-council) and in another ("B").
+
+A staff URL that is not in the table fails `test_every_staff_url_is_in_the_access_table`,
+so a new view cannot escape being checked.
+"""
+
+import re
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from importlib import import_module
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import login
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django.utils.http import urlencode
+
+from porth.accounts import staff_session
+from porth.accounts.models import Organisation, Role, User
+from porth.audit.service import record
+from porth.casework.models import Case, CaseEvent, Status
+from porth.casework.tests.helpers import make_case
+from porth.services import registry
+from porth.submissions.models import Journey
+
+from .factories import (
+    MembershipFactory,
+    OrganisationFactory,
+    TOTPDeviceFactory,
+    UserFactory,
+    signed_in_client,
+)
+from .helpers import post_password
+
+pytestmark = pytest.mark.django_db
+
+EXAMPLES = Path(settings.PROJECT_DIR) / "services"
+HOME_ORG = "example-council"  # owns the example services, and the case below
+OTHER_ORG = "other-council"
+SERVICE = "apply-for-a-blue-badge"
+SERVICE_NAME = "Apply for a Blue Badge"
+SERVICE_FIRST_PAGE = f"/services/{SERVICE}/where-do-you-live"
+
+# --- Actors -----------------------------------------------------------------------------------
+
+# Not signed in with both factors: nobody, the password step only (with an authenticator app,
+# and before setting one up), and a session signed in by password whose code step was skipped.
+NOT_SIGNED_IN = ("signed_out", "password_only", "enrolling", "unverified")
+ORGS = {"A": HOME_ORG, "B": OTHER_ORG}
+STAFF = tuple(f"{role}_{org}" for role in Role.values for org in ORGS)
+ACTORS = NOT_SIGNED_IN + STAFF
+CASE_ROLES_A = ("caseworker_A", "team_leader_A", "service_owner_A")
+CASE_ROLES_B = ("caseworker_B", "team_leader_B", "service_owner_B")
+ASSISTED = ("caseworker_A", "team_leader_A", "caseworker_B", "team_leader_B")
+
+
+# --- Outcomes ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a request gets. `location` (for redirects) may name {next} (the sign-in query for
+    the requested path) and {reference} (the case's). `shows` says whether the row's marker
+    (the case reference, a service name) is on the page; `changes` whether the request
+    changes the case or starts a journey (every other request must leave them alone)."""
+
+    status: int
+    location: str | None = None
+    shows: bool | None = None
+    changes: bool = False
+
+
+OK = Outcome(200)
+SHOWN = Outcome(200, shows=True)
+HIDDEN = Outcome(200, shows=False)
+NOT_FOUND = Outcome(404)
+NOT_ALLOWED = Outcome(405)
+TO_SIGN_IN = Outcome(302, "/staff/sign-in?{next}")
+TO_SIGN_IN_PAGE = Outcome(302, "/staff/sign-in")
+TO_HOME = Outcome(302, "/staff/")
+
+
+def expect(not_signed_in: Outcome, staff: Outcome, **actors: Outcome) -> dict[str, Outcome]:
+    """An outcome for every actor: `not_signed_in` for the four who are not signed in with
+    both factors, `staff` for every role in either organisation, except those named."""
+    unknown = set(actors) - set(ACTORS)
+    assert not unknown, f"not actors: {unknown}"
+    return {
+        actor: actors.get(actor, not_signed_in if actor in NOT_SIGNED_IN else staff)
+        for actor in ACTORS
+    }
+
+
+def only(outcome: Outcome, *actors: str) -> dict[str, Outcome]:
+    return dict.fromkeys(actors, outcome)
+
+
+def case_action(action: str) -> dict[str, Outcome]:
+    """A case action posted to the case page: done by the case roles of A, 404 for the rest."""
+    done = Outcome(303, f"/staff/cases/{{reference}}?done={action}", changes=True)
+    return expect(TO_SIGN_IN, NOT_FOUND, **only(done, *CASE_ROLES_A))
+
+
+@dataclass(frozen=True)
+class Row:
+    outcomes: dict[str, Outcome]
+    data: dict[str, str] = field(default_factory=dict)  # may name {version}, {colleague}
+    marker: str = ""  # what `shows` looks for: {reference} or a service name
+
+
+# --- The table ---------------------------------------------------------------------------------
+
+TABLE: dict[tuple[str, str], Row] = {
+    # Signing in and out: public; signed-in staff are sent on to their home.
+    ("staff/sign-in", "GET"): Row(expect(OK, TO_HOME)),
+    ("staff/sign-in/code", "GET"): Row(
+        expect(TO_SIGN_IN_PAGE, TO_SIGN_IN_PAGE, password_only=OK, enrolling=OK)
+    ),
+    ("staff/sign-in/set-up-app", "GET"): Row(
+        expect(
+            TO_SIGN_IN_PAGE,
+            TO_SIGN_IN_PAGE,
+            password_only=Outcome(302, "/staff/sign-in/code"),
+            enrolling=OK,
+        )
+    ),
+    ("staff/sign-out", "GET"): Row(expect(NOT_ALLOWED, NOT_ALLOWED)),
+    ("staff/sign-out", "POST"): Row(expect(TO_SIGN_IN_PAGE, TO_SIGN_IN_PAGE)),
+    # Staff home: each role's main page; a platform admin has no case or audit role here.
+    ("staff/", "GET"): Row(
+        expect(
+            TO_SIGN_IN,
+            Outcome(302, "/staff/cases"),
+            auditor_A=Outcome(302, "/staff/audit/"),
+            auditor_B=Outcome(302, "/staff/audit/"),
+            platform_admin_A=OK,
+            platform_admin_B=OK,
+        )
+    ),
+    # Cases: case roles only, and only their own organisation's cases.
+    ("staff/cases", "GET"): Row(
+        expect(TO_SIGN_IN, NOT_FOUND, **only(SHOWN, *CASE_ROLES_A), **only(HIDDEN, *CASE_ROLES_B)),
+        marker="{reference}",
+    ),
+    ("staff/cases/<str:reference>", "GET"): Row(
+        expect(TO_SIGN_IN, NOT_FOUND, **only(SHOWN, *CASE_ROLES_A)), marker="{reference}"
+    ),
+    ("staff/cases/<str:reference>", "POST claim"): Row(
+        case_action("claim"), {"action": "claim", "version": "{version}"}
+    ),
+    ("staff/cases/<str:reference>", "POST assign"): Row(
+        case_action("assign"),
+        {"action": "assign", "version": "{version}", "assignee": "{colleague}"},
+    ),
+    ("staff/cases/<str:reference>", "POST note"): Row(
+        case_action("note"),
+        {"action": "note", "version": "{version}", "note": "Phoned the applicant."},
+    ),
+    ("staff/cases/<str:reference>", "POST request_information"): Row(
+        case_action("request_information"),
+        {
+            "action": "request_information",
+            "version": "{version}",
+            "message": "Send a copy of your PIP award letter.",
+        },
+    ),
+    ("staff/cases/<str:reference>", "POST approve"): Row(
+        case_action("approve"), {"action": "approve", "version": "{version}"}
+    ),
+    ("staff/cases/<str:reference>", "POST reject"): Row(
+        case_action("reject"),
+        {"action": "reject", "version": "{version}", "reason": "Not eligible."},
+    ),
+    # The audit log: auditors (their organisations' entries) and platform admins (all).
+    ("staff/audit/", "GET"): Row(
+        expect(
+            TO_SIGN_IN,
+            NOT_FOUND,
+            auditor_A=SHOWN,
+            auditor_B=HIDDEN,
+            platform_admin_A=SHOWN,
+            platform_admin_B=SHOWN,
+        ),
+        marker="{reference}",
+    ),
+    ("staff/audit/", "POST"): Row(expect(NOT_ALLOWED, NOT_ALLOWED)),  # nothing edits the log
+    # Assisted digital: caseworkers and team leaders, for their own organisation's services.
+    ("staff/apply", "GET"): Row(
+        expect(
+            TO_SIGN_IN,
+            NOT_FOUND,
+            **only(SHOWN, "caseworker_A", "team_leader_A"),
+            **only(HIDDEN, "caseworker_B", "team_leader_B"),
+        ),
+        marker=SERVICE_NAME,
+    ),
+    ("staff/apply", "POST"): Row(
+        expect(
+            TO_SIGN_IN,
+            NOT_FOUND,
+            **only(Outcome(303, SERVICE_FIRST_PAGE, changes=True), "caseworker_A", "team_leader_A"),
+        ),
+        {"service": SERVICE, "channel": "phone"},
+    ),
+    ("staff/apply/record", "GET"): Row(
+        expect(
+            TO_SIGN_IN,
+            NOT_FOUND,
+            **only(SHOWN, "caseworker_A", "team_leader_A"),
+            **only(HIDDEN, "caseworker_B", "team_leader_B"),
+        ),
+        marker=SERVICE_NAME,
+    ),
+    ("staff/apply/record", "POST"): Row(
+        expect(
+            TO_SIGN_IN,
+            NOT_FOUND,
+            **only(Outcome(303, SERVICE_FIRST_PAGE, changes=True), "caseworker_A", "team_leader_A"),
+        ),
+        {"service": SERVICE, "channel": "paper"},
+    ),
+    # Shown after a sign-out ended assisted mode, so to anyone; it says nothing about anyone.
+    ("staff/apply/stopped", "GET"): Row(expect(OK, OK)),
+    # Not in assisted mode here, so back to the start page (for those allowed to use it).
+    ("staff/apply/<slug:slug>/stop", "GET"): Row(
+        expect(TO_SIGN_IN, NOT_FOUND, **only(Outcome(303, "/staff/apply"), *ASSISTED))
+    ),
+    ("staff/apply/<slug:slug>/stop", "POST"): Row(
+        expect(TO_SIGN_IN, NOT_FOUND, **only(Outcome(303, "/staff/apply"), *ASSISTED))
+    ),
+}
+
+# Staff URLs that anyone may request: no `staff_view`, so no `staff_roles`.
+PUBLIC = {
+    "staff/",  # checks both factors itself, then redirects by role
+    "staff/sign-in",
+    "staff/sign-in/code",
+    "staff/sign-in/set-up-app",
+    "staff/sign-out",
+    "staff/apply/stopped",
+}
+
+
+# --- URLs ---------------------------------------------------------------------------------------
+
+
+def staff_routes() -> dict[str, URLPattern]:
+    """Every route under staff/, as the resolver spells it, with its pattern."""
+
+    def walk(patterns: list[Any], prefix: str) -> Iterator[tuple[str, URLPattern]]:
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern.url_patterns, route)
+            elif isinstance(pattern, URLPattern):
+                yield route, pattern
+
+    return {
+        route: pattern
+        for route, pattern in walk(get_resolver().url_patterns, "")
+        if route.startswith("staff/")
+    }
+
+
+def fill(route: str, values: dict[str, str]) -> str:
+    """The path for a route, its parameters filled from `values` by name."""
+    return "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: values[m.group(1)], route)
+
+
+def test_every_staff_url_is_in_the_access_table() -> None:
+    routes = set(staff_routes())
+    listed = {route for route, _ in TABLE}
+    assert routes - listed == set(), "staff URLs missing from TABLE in this file"
+    assert listed - routes == set(), "TABLE lists routes that no longer exist"
+
+
+def test_every_staff_url_but_the_sign_in_pages_declares_its_roles() -> None:
+    undeclared = {
+        route
+        for route, pattern in staff_routes().items()
+        if not getattr(pattern.callback, "staff_roles", None)
+    }
+    assert undeclared == PUBLIC
+
+
+# --- The world: a case in A, and one actor ----------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _example_services() -> None:
+    """Serve the example services (owned by A), whatever earlier tests loaded."""
+    examples = {path.stem for path in EXAMPLES.glob("*.yaml")}
+    if set(registry.definitions()) != examples:
+        registry.reload()
+
+
+@pytest.fixture
+def orgs() -> dict[str, Organisation]:
+    return {
+        key: OrganisationFactory.create(slug=slug, name=slug.replace("-", " ").title())
+        for key, slug in ORGS.items()
+    }
+
+
+@pytest.fixture
+def case(orgs: dict[str, Organisation]) -> Case:
+    """An in-progress case of A's, with an audit entry naming it (for the audit log)."""
+    made = make_case(orgs["A"], status=Status.IN_PROGRESS)
+    record("case.opened", organisation=orgs["A"], obj=made, data={"reference": made.reference})
+    return made
+
+
+@pytest.fixture
+def colleague(orgs: dict[str, Organisation]) -> User:
+    """A caseworker of A's, for cases to be assigned to."""
+    user: User = MembershipFactory.create(organisation=orgs["A"], role=Role.CASEWORKER).user
+    return user
+
+
+def _without_second_factor(user: User) -> Client:
+    """A session signed in by password whose code step never happened: what someone who
+    found a way round the code page would have."""
+    request = HttpRequest()
+    request.META["REMOTE_ADDR"] = "127.0.0.1"
+    request.user = AnonymousUser()
+    request.session = import_module(settings.SESSION_ENGINE).SessionStore()
+    login(request, user, backend=staff_session.BACKEND)
+    now = time.time()
+    request.session.update(
+        {
+            staff_session.SIGNED_IN_AT: now,
+            staff_session.SEEN_AT: now,
+            staff_session.EPOCH: user.session_epoch,
+        }
+    )
+    request.session.save()
+    client = Client()
+    client.cookies[settings.SESSION_COOKIE_NAME] = str(request.session.session_key)
+    return client
+
+
+def client_for(actor: str, orgs: dict[str, Organisation]) -> Client:
+    client = Client()
+    if actor == "signed_out":
+        return client
+    if actor in {"password_only", "enrolling", "unverified"}:
+        # A caseworker of A's: the password alone must not open A's cases.
+        user = MembershipFactory.create(organisation=orgs["A"], role=Role.CASEWORKER).user
+        if actor != "enrolling":
+            TOTPDeviceFactory.create(user=user)
+        if actor == "unverified":
+            return _without_second_factor(user)
+        response = post_password(client, user.username)
+        assert response.status_code == 302, "the password step did not pass"
+        return client
+    role, org = actor.rsplit("_", 1)
+    membership = MembershipFactory.create(
+        user=UserFactory.create(), organisation=orgs[org], role=role
+    )
+    return signed_in_client(membership.user)
+
+
+def state(case: Case) -> tuple[Any, ...]:
+    """What a refused request must not change: the case, its timeline, assisted journeys."""
+    case = Case.objects.get(pk=case.pk)
+    events = CaseEvent.objects.filter(case=case).count()
+    return (case.status, case.version, case.assigned_to_id, events, Journey.objects.count())
+
+
+# --- The test -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+@pytest.mark.parametrize(("route", "method"), list(TABLE), ids=[" ".join(key) for key in TABLE])
+def test_staff_url_answers_each_actor_as_the_table_says(
+    route: str,
+    method: str,
+    actor: str,
+    orgs: dict[str, Organisation],
+    case: Case,
+    colleague: User,
+) -> None:
+    row = TABLE[(route, method)]
+    expected = row.outcomes[actor]
+    path = fill(route, {"reference": case.reference, "slug": SERVICE})
+    assert resolve(path).route == route, f"{path} is not {route}"
+    values = {"version": str(case.version), "colleague": str(colleague.pk)}
+    data = {key: value.format(**values) for key, value in row.data.items()}
+    client = client_for(actor, orgs)
+    before = state(case)
+
+    response = client.post(path, data) if method.startswith("POST") else client.get(path)
+
+    got = response.status_code, response.headers.get("Location")
+    where = {"next": urlencode({"next": path}), "reference": case.reference}
+    location = expected.location.format(**where) if expected.location else None
+    assert got == (expected.status, location), f"{method} {path} as {actor}"
+    if expected.shows is not None:
+        marker = row.marker.format(reference=case.reference)
+        shown = marker in response.content.decode()
+        assert shown == expected.shows, f"{marker!r} {'not ' * expected.shows}on the page"
+    changed = state(case) != before
+    assert changed == expected.changes, f"{method} {path} as {actor} changed: {changed}"
