@@ -259,3 +259,21 @@ def record_view(case: Case, *, actor: Any, request: HttpRequest | None = None) -
             obj=case,
             data={"reference": case.reference},
         )
+
+
+def record_queue_view(
+    cases: list[Case], filters: Any, *, actor: Any, request: HttpRequest | None = None
+) -> None:
+    """The queue shows applicants' names: say who saw which cases, and what they searched."""
+    if not cases:
+        return
+    with transaction.atomic():
+        record(
+            "queue.viewed",
+            actor=actor,
+            request=request,
+            data={
+                "references": [case.reference for case in cases],
+                "filters": {k: v for k, v in vars(filters).items() if v not in ("", None, False)},
+            },
+        )

@@ -71,6 +71,7 @@ def queues(request: HttpRequest) -> HttpResponse:
         cases, filters, after=request.GET.get("after", ""), before=request.GET.get("before", "")
     )
     names = display.names(result.cases)
+    actions.record_queue_view(result.cases, filters, actor=request.user, request=request)
     now = timezone.now()
     rows = [
         {

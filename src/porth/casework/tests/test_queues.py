@@ -151,3 +151,15 @@ def test_case_opened_by_a_real_journey(client, tmp_path, settings, worker):
         assert "Jo Bloggs" in staff_client.get("/staff/cases?search=bloggs").content.decode()
     finally:
         registry.reload()
+
+
+def test_seeing_names_in_the_queue_is_audited_with_the_cases_shown(org, worker):
+    from porth.audit.models import AuditEvent
+
+    shown = make_case(org, name="Jo Bloggs-Prydderch")
+    signed_in(worker).get("/staff/cases?status=new")
+
+    entry = AuditEvent.objects.get(action="queue.viewed")
+    assert entry.actor == worker
+    assert entry.data["references"] == [shown.reference]
+    assert entry.data["filters"]["status"] == "new"
