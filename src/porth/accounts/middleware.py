@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 
+from django.contrib.auth import SESSION_KEY
 from django.http import HttpRequest, HttpResponse
 
 from . import actions, staff_session
@@ -20,6 +21,9 @@ class StaffSessionMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if SESSION_KEY not in request.session:
+            # Nobody is signed in (every citizen): leave the lazy user unevaluated.
+            return self.get_response(request)
         user = request.user
         if user.is_authenticated and isinstance(user, User):
             reason = staff_session.problem(request, user)
