@@ -196,7 +196,15 @@ def test_staff_pages_have_no_accessibility_problems(js_page, audit, council):
     page.goto("/staff/apply/stopped")
     audit("assisted mode stopped")
 
-    # A platform admin: the home page, and the audit log.
+    # Ned gets his password wrong five times, and is locked out.
+    page.goto("/staff/sign-in")
+    for _ in range(5):
+        page.locator("#username").fill(enrolling.username)
+        page.locator("#password").fill("not-my-password")
+        page.get_by_role("button", name="Continue").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Your account is locked")
+
+    # A platform admin: the home page, the audit log, and the staff page.
     page.goto("/staff/sign-in")
     sign_in(page, admin)
     page.wait_for_url(re.compile(r"/staff/$"))
@@ -207,5 +215,11 @@ def test_staff_pages_have_no_accessibility_problems(js_page, audit, council):
     page.goto("/staff/audit/?start=2026-13-45")
     expect(page.locator(".govuk-error-summary")).to_be_visible()
     audit("audit log with a bad date")
+    page.goto("/staff/people")
+    expect(page.locator("main table")).to_contain_text("Locked out")
+    audit("staff page")
+    page.get_by_role("button", name=f"Unlock {enrolling.username}").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Ned Newcomer is unlocked")
+    audit("staff page after unlocking someone")
 
     audit.assert_clean()

@@ -13,6 +13,7 @@ MENU = [
     ("Record an application", "record-application", {Role.CASEWORKER, Role.TEAM_LEADER}),
     ("Apply for someone", "assisted-start", {Role.CASEWORKER, Role.TEAM_LEADER}),
     ("Audit log", "audit-log", {Role.AUDITOR, Role.PLATFORM_ADMIN}),
+    ("Staff", "staff-people", {Role.PLATFORM_ADMIN}),
 ]
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth import login
 from django.contrib.auth.models import AnonymousUser
@@ -113,11 +114,18 @@ def case_action(action: str) -> dict[str, Outcome]:
     return expect(TO_SIGN_IN, NOT_FOUND, **only(done, *CASE_ROLES_A))
 
 
+def people_action(action: str) -> dict[str, Outcome]:
+    """An action on the colleague's sign-in, posted to the staff page: platform admins only."""
+    done = Outcome(303, f"/staff/people?done={action}&user={{colleague_name}}", changes=True)
+    return expect(TO_SIGN_IN, NOT_FOUND, platform_admin_A=done, platform_admin_B=done)
+
+
 @dataclass(frozen=True)
 class Row:
     outcomes: dict[str, Outcome]
-    data: dict[str, str] = field(default_factory=dict)  # may name {version}, {colleague}
-    marker: str = ""  # what `shows` looks for: {reference} or a service name
+    # may name {version}, {colleague} (a pk) and {colleague_name} (a user name)
+    data: dict[str, str] = field(default_factory=dict)
+    marker: str = ""  # what `shows` looks for: {reference}, {colleague_name} or a service name
 
 
 # --- The table ---------------------------------------------------------------------------------
@@ -138,6 +146,18 @@ TABLE: dict[tuple[str, str], Row] = {
     ),
     ("staff/sign-out", "GET"): Row(expect(NOT_ALLOWED, NOT_ALLOWED)),
     ("staff/sign-out", "POST"): Row(expect(TO_SIGN_IN_PAGE, TO_SIGN_IN_PAGE)),
+    # Staff, lockouts and sign-outs: platform admins only (every organisation's staff).
+    ("staff/people", "GET"): Row(
+        expect(TO_SIGN_IN, NOT_FOUND, platform_admin_A=SHOWN, platform_admin_B=SHOWN),
+        marker="{colleague_name}",
+    ),
+    ("staff/people", "POST unlock"): Row(
+        people_action("unlock"), {"action": "unlock", "user": "{colleague_name}"}
+    ),
+    ("staff/people", "POST sign_out_everywhere"): Row(
+        people_action("sign_out_everywhere"),
+        {"action": "sign_out_everywhere", "user": "{colleague_name}"},
+    ),
     # Staff home: each role's main page; a platform admin has no case or audit role here.
     ("staff/", "GET"): Row(
         expect(
@@ -324,8 +344,19 @@ def case(orgs: dict[str, Organisation]) -> Case:
 
 @pytest.fixture
 def colleague(orgs: dict[str, Organisation]) -> User:
-    """A caseworker of A's, for cases to be assigned to."""
+    """A caseworker of A's, for cases to be assigned to, and locked out of signing in (for
+    platform admins to unlock)."""
     user: User = MembershipFactory.create(organisation=orgs["A"], role=Role.CASEWORKER).user
+    AccessAttempt.objects.create(
+        username=user.username,
+        ip_address="127.0.0.1",
+        user_agent="",
+        path_info="/staff/sign-in",
+        http_accept="",
+        get_data="",
+        post_data="",
+        failures_since_start=settings.AXES_FAILURE_LIMIT,
+    )
     return user
 
 
@@ -372,11 +403,22 @@ def client_for(actor: str, orgs: dict[str, Organisation]) -> Client:
     return signed_in_client(membership.user)
 
 
-def state(case: Case) -> tuple[Any, ...]:
-    """What a refused request must not change: the case, its timeline, assisted journeys."""
+def state(case: Case, colleague: User) -> tuple[Any, ...]:
+    """What a refused request must not change: the case, its timeline, assisted journeys,
+    and the colleague's sign-in (their lockout, their sessions' generation)."""
     case = Case.objects.get(pk=case.pk)
     events = CaseEvent.objects.filter(case=case).count()
-    return (case.status, case.version, case.assigned_to_id, events, Journey.objects.count())
+    colleague = User.objects.get(pk=colleague.pk)
+    lockout = AccessAttempt.objects.filter(username=colleague.username).count()
+    return (
+        case.status,
+        case.version,
+        case.assigned_to_id,
+        events,
+        Journey.objects.count(),
+        lockout,
+        colleague.session_epoch,
+    )
 
 
 # --- The test -----------------------------------------------------------------------------------
@@ -396,20 +438,28 @@ def test_staff_url_answers_each_actor_as_the_table_says(
     expected = row.outcomes[actor]
     path = fill(route, {"reference": case.reference, "slug": SERVICE})
     assert resolve(path).route == route, f"{path} is not {route}"
-    values = {"version": str(case.version), "colleague": str(colleague.pk)}
+    values = {
+        "version": str(case.version),
+        "colleague": str(colleague.pk),
+        "colleague_name": colleague.username,
+    }
     data = {key: value.format(**values) for key, value in row.data.items()}
     client = client_for(actor, orgs)
-    before = state(case)
+    before = state(case, colleague)
 
     response = client.post(path, data) if method.startswith("POST") else client.get(path)
 
     got = response.status_code, response.headers.get("Location")
-    where = {"next": urlencode({"next": path}), "reference": case.reference}
+    where = {
+        "next": urlencode({"next": path}),
+        "reference": case.reference,
+        "colleague_name": colleague.username,
+    }
     location = expected.location.format(**where) if expected.location else None
     assert got == (expected.status, location), f"{method} {path} as {actor}"
     if expected.shows is not None:
-        marker = row.marker.format(reference=case.reference)
+        marker = row.marker.format(reference=case.reference, colleague_name=colleague.username)
         shown = marker in response.content.decode()
         assert shown == expected.shows, f"{marker!r} {'not ' * expected.shows}on the page"
-    changed = state(case) != before
+    changed = state(case, colleague) != before
     assert changed == expected.changes, f"{method} {path} as {actor} changed: {changed}"
