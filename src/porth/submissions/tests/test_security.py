@@ -2,11 +2,14 @@
 
 import base64
 import hashlib
+import json
 import re
 from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.contrib.sessions.serializers import JSONSerializer
+from django.core import signing
 from django.test import Client
 
 pytestmark = pytest.mark.django_db
@@ -161,10 +164,17 @@ def test_session_cookie_is_httponly_and_samesite(client: Client, service: None) 
 
 
 def test_journey_is_found_through_the_session_not_the_url(client: Client, service: None) -> None:
-    response = client.post(f"{BASE}/name", {"full_name": "Jo"})
+    response = client.post(f"{BASE}/name", {"full_name": "Jo Bloggs-Prydderch"})
 
     assert response.headers["Location"] == f"{BASE}/story"
-    assert "Jo" not in client.cookies["porth_session"].value
+    # The session holds only the journey's id: decode it (it is signed, not encrypted).
+    session = signing.loads(
+        client.cookies["porth_session"].value,
+        salt="django.contrib.sessions.backends.signed_cookies",
+        serializer=JSONSerializer,
+    )
+    assert "Prydderch" not in json.dumps(session)
+    assert set(session["journeys"]) == {"test-service"}
 
 
 def test_answers_are_escaped_on_check_answers(client: Client, service: None) -> None:
