@@ -65,6 +65,7 @@ test: lint typecheck frontend/dist
 lint: $(BIN)/porth
 	$(BIN)/ruff check $(PY_DIRS)
 	$(BIN)/ruff format --check $(PY_DIRS)
+	$(BIN)/lint-imports --no-cache
 
 fmt: $(BIN)/porth
 	$(BIN)/ruff check --fix $(PY_DIRS)
