@@ -1,9 +1,10 @@
 """The front door: the catalogue of services, search, and each service's start page."""
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
+
+from porth.utils.shells import render_page
 
 from . import registry
 from .search import search
@@ -15,9 +16,10 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:200]
     services = sorted(registry.definitions().values(), key=lambda d: d.name.get(language))
     found = search(services, query, language)
-    return render(
-        request, "catalogue.html", {"services": found, "query": query, "total": len(services)}
-    )
+    context = {"services": found, "query": query, "total": len(services)}
+    # Without a search the page is the same for everyone (for these definitions).
+    key = None if query else ("catalogue", language, *(d.version for d in services))
+    return render_page(request, "catalogue.html", context, shell_key=key, slots={})
 
 
 @require_safe
@@ -25,4 +27,5 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
     definition = registry.get(slug)
     if definition is None:
         raise Http404
-    return render(request, "start.html", {"service": definition})
+    key = (slug, definition.version, "start", get_language())
+    return render_page(request, "start.html", {"service": definition}, shell_key=key, slots={})

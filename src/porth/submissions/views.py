@@ -16,19 +16,22 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
+from markupsafe import Markup
 
 from porth.services import engine, questions
 from porth.services import service as services
 from porth.services.definition import CHECK_ANSWERS, Definition
 from porth.services.questions.messages import message
+from porth.utils.shells import render_page
 
 from . import actions, assisted, store
 from .models import Channel, Journey, Submission
-from .rendering import render_page, render_questions
+from .rendering import render_questions
 
 SESSION_KEY = "journeys"
 
@@ -165,10 +168,13 @@ def page(request: HttpRequest, slug: str, page_id: str, *, mode: Mode) -> HttpRe
         {
             "service": definition,
             "page": the_page,
-            "values": values,
             "errors": [
                 {"text": message(e.question, e.invalid), "href": f"#{e.anchor}"} for e in errors
             ],
+        },
+        # Pages with errors are rendered whole: the summary and title change.
+        shell_key=None if errors else (slug, definition.version, page_id, get_language()),
+        slots={
             "questions": render_questions(
                 definition,
                 the_page,
@@ -177,12 +183,8 @@ def page(request: HttpRequest, slug: str, page_id: str, *, mode: Mode) -> HttpRe
                 get_language(),
             ),
             "back_url": _back_url(current, page_id),
-            "changing": changing,
-            # A slot of the cached shell: filled per request, empty for citizens.
-            "assisted_banner": assisted.banner(mode, slug) if mode else "",
+            "assisted_banner": assisted.banner(mode, slug) if mode else "",  # empty for citizens
         },
-        # Pages with errors are rendered whole: the summary and title change.
-        shell_key=None if errors else (slug, definition.version, page_id, get_language()),
     )
 
 
@@ -215,22 +217,26 @@ def check_answers(request: HttpRequest, slug: str, *, mode: Mode) -> HttpRespons
                 following = engine.next_page(definition, state, today)
                 return HttpResponseRedirect(_page_url(slug, following), status=303)
             return HttpResponseRedirect(reverse("confirmation", args=[slug]), status=303)
+    language = get_language()
     rows = [
         (
             row,
-            questions.get(row.question.type).display(row.question, row.value, get_language())
+            questions.get(row.question.type).display(row.question, row.value, language)
             if row.value is not None
             else "",
         )
         for row in engine.summary(definition, state, today)
     ]
-    return render(
+    summary = get_template("summary_list.html").render(
+        {"service": definition, "rows": rows, "language": language}
+    )
+    return render_page(
         request,
         "check_answers.html",
-        {
-            "service": definition,
-            "rows": rows,
-            "declaration_error": error,
+        {"service": definition, "declaration_error": error},
+        shell_key=None if error else (slug, definition.version, CHECK_ANSWERS, language),
+        slots={
+            "summary": Markup(summary),
             "back_url": _back_url(current, CHECK_ANSWERS),
             "assisted_banner": assisted.banner(mode, slug) if mode else "",
         },
@@ -248,14 +254,22 @@ def confirmation(request: HttpRequest, slug: str, *, mode: Mode) -> HttpResponse
     if submission is None:
         # Nothing sent from this browser: the start page is the useful place to be.
         return HttpResponseRedirect(reverse("start", args=[slug]), status=303)
-    context: dict[str, Any] = {"service": definition, "submission": submission}
-    if mode is not None:
-        # Sent on someone's behalf: the reference is for the staff member to pass on, and
-        # assisted mode ends here; this browser's own journeys are as they were.
-        assisted.end(request, slug)
-        context["assisted"] = {
-            "channel": submission.channel,
-            "case_url": assisted.case_url(submission.reference),
-            "staff_url": reverse("assisted-start"),
-        }
-    return render(request, "confirmation.html", context)
+    context: dict[str, Any] = {"service": definition}
+    if mode is None:
+        key = (slug, definition.version, "confirmation", get_language())
+        return render_page(
+            request,
+            "confirmation.html",
+            context,
+            shell_key=key,
+            slots={"reference": submission.reference},
+        )
+    # Sent on someone's behalf: the reference is for the staff member to pass on, and
+    # assisted mode ends here; this browser's own journeys are as they were.
+    assisted.end(request, slug)
+    context["assisted"] = {
+        "channel": submission.channel,
+        "case_url": assisted.case_url(submission.reference),
+        "staff_url": reverse("assisted-start"),
+    }
+    return render(request, "confirmation.html", {**context, "reference": submission.reference})

@@ -1,0 +1,76 @@
+"""Pages rendered once into a "shell" with slots, and filled per request.
+
+Most of a citizen's page is the same for everyone: header, footer, headings, markdown. It
+is rendered once per page and language, with markers where the per-request parts go (the
+back link, the CSRF input, the questions, a reference…), and each request only fills the
+markers. Anything showing a citizen's answers goes in a slot, so no personal data is kept.
+"""
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template.backends.utils import csrf_input
+from django.template.loader import get_template
+from django.utils.translation import get_language
+from markupsafe import Markup, escape
+
+MAX_KEPT = 20_000
+_SLOT = "\ue000"  # a private-use character: never in a definition or a template
+_shells: dict[tuple[str, ...], list[str]] = {}
+
+# A slot's value: text (escaped), Markup (as is), or a mapping of those (e.g. questions by id).
+Slots = Mapping[str, Any]
+
+
+def _marker(name: str) -> Markup:
+    return Markup(f"{_SLOT}{name}{_SLOT}")
+
+
+def _markers(slots: Slots) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, value in slots.items():
+        if isinstance(value, Mapping):
+            out[name] = {key: _marker(f"{name}:{key}") for key in value}
+        else:
+            out[name] = _marker(name)
+    return out
+
+
+def _values(slots: Slots) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for name, value in slots.items():
+        if isinstance(value, Mapping):
+            out.update({f"{name}:{key}": str(escape(v)) for key, v in value.items()})
+        else:
+            out[name] = str(escape(value if value is not None else ""))
+    return out
+
+
+def render_page(
+    request: HttpRequest,
+    template: str,
+    context: dict[str, Any],
+    *,
+    shell_key: tuple[str, ...] | None,
+    slots: Slots,
+) -> HttpResponse:
+    """Render `template` with `context` and `slots`; with a shell key, from the shell."""
+    if shell_key is None:
+        return render(request, template, {**context, **slots})
+    shell = _shells.get(shell_key)
+    if shell is None:
+        markers = {**_markers(slots), "csrf_input": _marker("csrf_input")}
+        # No request: it would put this citizen's CSRF token in place of its marker.
+        html = get_template(template).render({**context, "language": get_language(), **markers})
+        shell = html.split(_SLOT)  # text, slot name, text, slot name, …, text
+        if len(shell) % 2 == 0 or not all(s in markers or ":" in s for s in shell[1::2]):
+            raise RuntimeError(f"{template}: a slot marker was escaped or split")
+        if len(_shells) >= MAX_KEPT:  # only after many definition versions
+            _shells.clear()
+        _shells[shell_key] = shell
+    values = _values(slots)
+    if "csrf_input" in shell[1::2]:
+        values["csrf_input"] = str(csrf_input(request))
+    return HttpResponse("".join(values[part] if i % 2 else part for i, part in enumerate(shell)))
