@@ -98,7 +98,8 @@ def record(
 
     Put a case or submission reference in `data["reference"]`: auditors search by it.
     """
-    with transaction.atomic():
+    # No savepoint: if the entry cannot be written, the action it records must fail too.
+    with transaction.atomic(savepoint=False):
         head, _ = AuditHead.objects.select_for_update().get_or_create(
             pk=1, defaults={"hash": GENESIS}
         )

@@ -63,9 +63,14 @@ def open_case(
     *,
     actor: Any = None,
 ) -> Case:
-    with transaction.atomic():
-        organisation = organisation_for(definition)
-        queue = queue_for(organisation, action)
+    with transaction.atomic(savepoint=False):  # part of the submission's transaction
+        # One query when the queue exists (every case but a service's first).
+        queue = (
+            Queue.objects.select_related("organisation")
+            .filter(organisation__slug=definition.organisation.id, slug=action.queue)
+            .first()
+        ) or queue_for(organisation_for(definition), action)
+        organisation = queue.organisation
         name = answers.get(action.name) if action.name else None
         now = timezone.now()
         case = Case.objects.create(
