@@ -120,17 +120,37 @@ def sign_in(request: HttpRequest, user: User, device: TOTPDevice) -> None:
 def sign_out(request: HttpRequest, *, actor: User) -> None:
     """End this session, and every copy of its cookie: the user's epoch moves on."""
     with transaction.atomic():
-        User.objects.filter(pk=actor.pk).update(session_epoch=F("session_epoch") + 1)
+        _end_every_session(actor)
         record("staff.signed_out", actor=actor, request=request, obj=actor)
         logout(request)
     request.session[staff_session.NOTICE] = "signed-out"
 
 
+def _end_every_session(user: User) -> None:
+    """Move the user's epoch on: every session begun before (any cookie) is refused."""
+    User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
+
+
 def sign_out_everywhere(user: User, *, actor: User, request: HttpRequest | None = None) -> None:
     """A platform admin ends every session `user` has, on every device."""
     with transaction.atomic():
-        User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
+        _end_every_session(user)
         record("staff.signed_out_everywhere", actor=actor, request=request, obj=user)
+
+
+def reset_authenticator(user: User, *, actor: User, request: HttpRequest | None = None) -> None:
+    """A platform admin removes `user`'s authenticator app (a lost phone, say) and ends their
+    sessions: their next sign-in, after the password, sets up a new app."""
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).delete()
+        _end_every_session(user)
+        record(
+            "staff.authenticator_reset",
+            actor=actor,
+            request=request,
+            obj=user,
+            data={"username": user.username},
+        )
 
 
 def end_session(request: HttpRequest, *, actor: User, reason: str) -> None:

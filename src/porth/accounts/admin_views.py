@@ -1,5 +1,5 @@
-"""The platform admin's page of staff: who is locked out of signing in, and the two things
-an admin can do about someone's sign-in. Reads are in `people`, writes in `actions`."""
+"""The platform admin's page of staff: who is locked out of signing in, and what an admin
+can do about someone's sign-in. Reads are in `people`, writes in `actions`."""
 
 from collections.abc import Callable
 from typing import Any
@@ -22,10 +22,15 @@ ACTS: dict[str, Callable[[HttpRequest, User, User], None]] = {
     "sign_out_everywhere": lambda request, user, actor: actions.sign_out_everywhere(
         user, actor=actor, request=request
     ),
+    "reset_authenticator": lambda request, user, actor: actions.reset_authenticator(
+        user, actor=actor, request=request
+    ),
 }
 DONE = {
     "unlock": "{name} is unlocked and can sign in again",
     "sign_out_everywhere": "{name} is signed out on every device",
+    "reset_authenticator": "{name} is signed out and will set up a new authenticator app"
+    " when they next sign in",
 }
 
 

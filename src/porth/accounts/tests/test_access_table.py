@@ -27,6 +27,7 @@ from django.http import HttpRequest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.utils.http import urlencode
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from porth.accounts import staff_session
 from porth.accounts.models import Organisation, Role, User
@@ -157,6 +158,10 @@ TABLE: dict[tuple[str, str], Row] = {
     ("staff/people", "POST sign_out_everywhere"): Row(
         people_action("sign_out_everywhere"),
         {"action": "sign_out_everywhere", "user": "{colleague_name}"},
+    ),
+    ("staff/people", "POST reset_authenticator"): Row(
+        people_action("reset_authenticator"),
+        {"action": "reset_authenticator", "user": "{colleague_name}"},
     ),
     # Staff home: each role's main page; a platform admin has no case or audit role here.
     ("staff/", "GET"): Row(
@@ -344,9 +349,10 @@ def case(orgs: dict[str, Organisation]) -> Case:
 
 @pytest.fixture
 def colleague(orgs: dict[str, Organisation]) -> User:
-    """A caseworker of A's, for cases to be assigned to, and locked out of signing in (for
-    platform admins to unlock)."""
+    """A caseworker of A's, for cases to be assigned to, locked out of signing in (for
+    platform admins to unlock), and with an authenticator app (for them to reset)."""
     user: User = MembershipFactory.create(organisation=orgs["A"], role=Role.CASEWORKER).user
+    TOTPDeviceFactory.create(user=user)
     AccessAttempt.objects.create(
         username=user.username,
         ip_address="127.0.0.1",
@@ -405,7 +411,7 @@ def client_for(actor: str, orgs: dict[str, Organisation]) -> Client:
 
 def state(case: Case, colleague: User) -> tuple[Any, ...]:
     """What a refused request must not change: the case, its timeline, assisted journeys,
-    and the colleague's sign-in (their lockout, their sessions' generation)."""
+    and the colleague's sign-in (their lockout, their sessions' generation, their app)."""
     case = Case.objects.get(pk=case.pk)
     events = CaseEvent.objects.filter(case=case).count()
     colleague = User.objects.get(pk=colleague.pk)
@@ -418,6 +424,7 @@ def state(case: Case, colleague: User) -> tuple[Any, ...]:
         Journey.objects.count(),
         lockout,
         colleague.session_epoch,
+        TOTPDevice.objects.filter(user=colleague).count(),
     )
 
 

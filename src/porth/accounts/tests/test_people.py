@@ -1,10 +1,12 @@
-"""The platform admin's staff page: who is locked out, unlocking them, and signing someone
-out on every device. Lockouts are made through the real sign-in page."""
+"""The platform admin's staff page: who is locked out, unlocking them, signing someone out on
+every device, and resetting someone's authenticator app. Lockouts are made through the real
+sign-in page."""
 
 import re
 
 import pytest
 from django.test import Client
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from porth.accounts import people
 from porth.accounts.models import Role, User
@@ -100,6 +102,37 @@ def test_signing_someone_out_everywhere_ends_their_sessions() -> None:
     assert (event.actor, event.object_id) == (admin, str(user.pk))
 
 
+def test_resetting_someones_app_signs_them_out_and_asks_for_a_new_one() -> None:
+    device = TOTPDeviceFactory.create()
+    user = device.user
+    MembershipFactory.create(user=user, role=Role.CASEWORKER)
+    theirs = signed_in_client(user)
+    assert theirs.get("/staff/cases").status_code == 200
+    admin, client = admin_client()
+    assert 'value="reset_authenticator"' in row_for(client.get(PAGE).text, user.username)
+
+    response = client.post(PAGE, {"action": "reset_authenticator", "user": user.username})
+
+    assert response.status_code == 303
+    assert response["Location"] == f"{PAGE}?done=reset_authenticator&user={user.username}"
+    page = client.get(response["Location"]).text
+    assert f"{user} is signed out and will set up a new authenticator app" in page
+    row = row_for(page, user.username)
+    assert re.search(r"<td [^>]*>\s*No\s*</td>", row)
+    assert 'value="reset_authenticator"' not in row  # only for someone with an app
+    assert not TOTPDevice.objects.filter(user=user).exists()
+    response = theirs.get("/staff/cases")
+    assert response.status_code == 302
+    assert response["Location"] == "/staff/sign-in?next=%2Fstaff%2Fcases"
+    assert post_password(Client(), user.username)["Location"] == "/staff/sign-in/set-up-app"
+    event = AuditEvent.objects.get(action="staff.authenticator_reset")
+    assert (event.actor, event.object_id, event.data) == (
+        admin,
+        str(user.pk),
+        {"username": user.username},
+    )
+
+
 def test_unknown_users_and_actions_are_not_found() -> None:
     user = MembershipFactory.create(role=Role.CASEWORKER).user
     _, client = admin_client()
@@ -117,13 +150,14 @@ def test_a_caseworker_cannot_see_the_page_or_use_it() -> None:
     client = signed_in_client(caseworker)
 
     assert client.get(PAGE).status_code == 404
-    for action in ("unlock", "sign_out_everywhere"):
+    for action in ("unlock", "sign_out_everywhere", "reset_authenticator"):
         response = client.post(PAGE, {"action": action, "user": device.user.username})
         assert response.status_code == 404
     assert LOCKED in post_password(Client(), device.user.username).text
     assert User.objects.get(pk=device.user.pk).session_epoch == device.user.session_epoch
+    assert TOTPDevice.objects.filter(pk=device.pk, confirmed=True).exists()
     assert not AuditEvent.objects.filter(
-        action__in=["staff.unlocked", "staff.signed_out_everywhere"]
+        action__in=["staff.unlocked", "staff.signed_out_everywhere", "staff.authenticator_reset"]
     ).exists()
 
 
