@@ -27,8 +27,9 @@ class KeyError_(ValueError):
 
 
 @cache
-def _keys(setting: str) -> tuple[str, dict[str, AESGCM]]:
-    keys: dict[str, AESGCM] = {}
+def _raw_keys(setting: str) -> tuple[str, dict[str, bytes]]:
+    """The setting checked and decoded: the current key's id, and every key by id."""
+    keys: dict[str, bytes] = {}
     current = ""
     for item in filter(None, (part.strip() for part in setting.split(","))):
         key_id, _, encoded = item.partition(":")
@@ -38,11 +39,17 @@ def _keys(setting: str) -> tuple[str, dict[str, AESGCM]]:
             raise KeyError_(f"encryption key {key_id!r} is not valid base64") from None
         if len(raw) != 32 or not key_id:
             raise KeyError_(f"encryption key {key_id!r} must be 32 bytes (AES-256) with an id")
-        keys[key_id] = AESGCM(raw)
+        keys[key_id] = raw
         current = current or key_id
     if not keys:
         raise KeyError_("PORTH_ENCRYPTION_KEYS is empty: set it to id:base64-of-32-random-bytes")
     return current, keys
+
+
+@cache
+def _keys(setting: str) -> tuple[str, dict[str, AESGCM]]:
+    current, raw = _raw_keys(setting)
+    return current, {key_id: AESGCM(key) for key_id, key in raw.items()}
 
 
 def encrypt(data: Any, *, context: str) -> tuple[bytes, str]:
@@ -66,16 +73,12 @@ def new_key() -> str:
     return base64.b64encode(os.urandom(32)).decode()
 
 
-def _index_key() -> bytes:
+@cache
+def _index_key(setting: str) -> bytes:
     # Derived from the current encryption key, so no extra secret to manage; a different
     # derivation label keeps it unrelated to the encryption itself.
-    key_id, _ = _keys(settings.PORTH_ENCRYPTION_KEYS)
-    raw = dict(
-        (item.split(":", 1)[0], item.split(":", 1)[1])
-        for item in settings.PORTH_ENCRYPTION_KEYS.split(",")
-        if ":" in item
-    )[key_id]
-    return hmac.new(base64.b64decode(raw), b"porth blind index v1", hashlib.sha256).digest()
+    current, raw = _raw_keys(setting)
+    return hmac.new(raw[current], b"porth blind index v1", hashlib.sha256).digest()
 
 
 def blind_index(text: str) -> str:
@@ -84,7 +87,7 @@ def blind_index(text: str) -> str:
     Lets staff find a case by a word of the applicant's name without the name being stored
     in the clear: search hashes the query's words the same way and matches the tokens.
     """
-    key = _index_key()
+    key = _index_key(settings.PORTH_ENCRYPTION_KEYS)
     tokens = []
     for word in _words(text):
         tokens.append(hmac.new(key, word.encode(), hashlib.sha256).hexdigest()[:16])
