@@ -27,7 +27,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from markupsafe import Markup
 
 from porth.accounts.access import has_role, organisation_ids, signed_in_staff
@@ -197,9 +197,6 @@ def banner(current: Assisted, slug: str) -> Markup:
     )
 
 
-def case_url(reference: str) -> str | None:
-    """The case page, once casework has one."""
-    try:
-        return reverse("case", args=[reference])
-    except NoReverseMatch:
-        return None
+def case_url(reference: str) -> str:
+    """The case page (by URL name: submissions does not import casework)."""
+    return reverse("case", args=[reference])
