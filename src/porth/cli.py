@@ -123,17 +123,8 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--workers", type=int, default=int(os.environ.get("PORTH_WORKERS", "2")))
     keygen = sub.add_parser("keygen", help="print a new encryption key for PORTH_ENCRYPTION_KEYS")
     keygen.add_argument("key_id", nargs="?", default="k1")
-    known = {"schema", "load", "run", "serve", "keygen", "messages"}
-    if argv and argv[0] not in known and not argv[0].startswith("-"):
-        # Any other command is Django's: `porth migrate`, `porth shell`, …
-        _django()
-        from django.core.management import execute_from_command_line
-
-        execute_from_command_line(["porth", *argv])
-        return 0
     messages = sub.add_parser("messages", help="extract and compile the Welsh translations")
     messages.add_argument("--check", action="store_true", help="fail if anything is untranslated")
-    args = parser.parse_args(argv)
     handlers = {
         "schema": cmd_schema,
         "load": cmd_load,
@@ -142,6 +133,14 @@ def main(argv: list[str] | None = None) -> int:
         "keygen": cmd_keygen,
         "messages": cmd_messages,
     }
+    if argv and argv[0] not in handlers and not argv[0].startswith("-"):
+        # Any other command is Django's: `porth migrate`, `porth shell`, …
+        _django()
+        from django.core.management import execute_from_command_line
+
+        execute_from_command_line(["porth", *argv])
+        return 0
+    args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
         return 2
