@@ -1,0 +1,218 @@
+"""CPU per request, in process: the journeys of `bench http` through the WSGI application itself.
+
+No server, no network, no load generator: each request is a WSGI call, timed with the process
+CPU clock, so the figures are the application's own cost and repeat within a few per cent on a
+quiet machine (the HTTP figures swing more). `--profile` adds a cProfile of the measured
+journeys. Runs in its own process (`python -m bench.inprocess`), as it sets Django up.
+"""
+
+import argparse
+import cProfile
+import io
+import os
+import pstats
+import shutil
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from .http import prepare, walk
+from .loadgen import Response, Samples
+from .report import table
+
+WARMUP_JOURNEYS = 30
+JOURNEYS = 300
+HOST = "127.0.0.1:8000"
+
+
+def _kind(method: str, path: str) -> str:
+    if path.endswith("/"):
+        return "start page"
+    if path.endswith("/check-answers"):
+        return "send (POST)" if method == "POST" else "check answers"
+    if path.endswith("/confirmation"):
+        return "confirmation"
+    return f"question {method}"
+
+
+class WsgiClient:
+    """Enough of bench.loadgen.Client for bench.http.walk, calling the application directly."""
+
+    def __init__(self, application: Any) -> None:
+        self.application = application
+        self.cookies: dict[str, str] = {}
+        self.samples = Samples()
+        self.cpu: dict[str, list[float]] = defaultdict(list)
+
+    def request(
+        self, method: str, path: str, body: str | None = None, kind: str | None = None
+    ) -> Response:
+        data = (body or "").encode()
+        environ: dict[str, Any] = {
+            "REQUEST_METHOD": method,
+            "PATH_INFO": path,
+            "QUERY_STRING": "",
+            "SERVER_NAME": "127.0.0.1",
+            "SERVER_PORT": "8000",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "REMOTE_ADDR": "127.0.0.1",
+            "HTTP_HOST": HOST,
+            "HTTP_ACCEPT_ENCODING": "gzip",
+            "wsgi.version": (1, 0),
+            "wsgi.url_scheme": "http",
+            "wsgi.input": io.BytesIO(data),
+            "wsgi.errors": sys.stderr,
+            "wsgi.multithread": False,
+            "wsgi.multiprocess": True,
+            "wsgi.run_once": False,
+        }
+        if self.cookies:
+            environ["HTTP_COOKIE"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        if body is not None:
+            environ["CONTENT_TYPE"] = "application/x-www-form-urlencoded"
+            environ["CONTENT_LENGTH"] = str(len(data))
+            environ["HTTP_ORIGIN"] = f"http://{HOST}"
+        seen: dict[str, Any] = {}
+
+        def start_response(
+            status: str, headers: list[tuple[str, str]], exc_info: Any = None
+        ) -> Any:
+            seen["status"], seen["headers"] = status, headers
+            return lambda chunk: None
+
+        began = time.process_time()
+        result = self.application(environ, start_response)
+        try:
+            content = b"".join(result)
+        finally:
+            close = getattr(result, "close", None)
+            if close is not None:
+                close()
+        self.cpu[_kind(method, path)].append(time.process_time() - began)
+        headers: list[tuple[str, str]] = seen["headers"]
+        location, gzipped = "", False
+        for name, value in headers:
+            lower = name.lower()
+            if lower == "set-cookie":
+                cookie, _, rest = value.partition("=")
+                cookie_value = rest.split(";", 1)[0]
+                if "Max-Age=0" in rest or not cookie_value or cookie_value == '""':
+                    self.cookies.pop(cookie, None)
+                else:
+                    self.cookies[cookie] = cookie_value
+            elif lower == "location":
+                location = value.removeprefix(f"http://{HOST}")
+            elif lower == "content-encoding":
+                gzipped = value == "gzip"
+        return Response(int(seen["status"].split()[0]), location, content, gzipped)
+
+
+def calibrate() -> float:
+    """Milliseconds this machine takes for a fixed pure-Python loop (best of 5), printed
+    beside the figures: shared machines change speed from hour to hour, and this says by
+    how much when two runs are compared."""
+    best = float("inf")
+    for _ in range(5):
+        began = time.process_time()
+        total = 0
+        for i in range(1_000_000):
+            total += i
+        best = min(best, time.process_time() - began)
+    return 1000 * best
+
+
+def _setup(folder: Path) -> Any:
+    os.environ.update(
+        PORTH_ENV="dev",
+        DATABASE_URL=f"sqlite:///{folder / 'bench.sqlite3'}",
+        DJANGO_SETTINGS_MODULE="porth.conf.settings",
+    )
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.core.wsgi import get_wsgi_application
+
+    from porth.services.definition import load_folder
+    from porth.services.service import record_version
+
+    call_command("migrate", interactive=False, verbosity=0)
+    if not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():
+        call_command("collectstatic", interactive=False, verbosity=0)
+    for definition in load_folder(settings.PORTH_SERVICES_DIR).values():
+        record_version(definition)
+    return get_wsgi_application()
+
+
+def run(*, with_profile: bool = False) -> list[str]:
+    print(f"\n== in-process: CPU per request over {JOURNEYS} whole journeys, SQLite, WSGI ==")
+    folder = Path(tempfile.mkdtemp(prefix="porth-inprocess-"))
+    try:
+        application = _setup(folder)
+        prepared = prepare(date.today())
+        client = WsgiClient(application)
+        for n in range(WARMUP_JOURNEYS):
+            walk(client, prepared[n % len(prepared)])
+            client.cookies.clear()
+        client.cpu.clear()
+        profile = cProfile.Profile() if with_profile else None
+        began = time.process_time()
+        if profile is not None:
+            profile.enable()
+        for n in range(JOURNEYS):
+            walk(client, prepared[n % len(prepared)])
+            client.cookies.clear()  # a new citizen each time
+        if profile is not None:
+            profile.disable()
+        spent = time.process_time() - began
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    loop_ms = calibrate()
+    total = sum(sum(v) for v in client.cpu.values())
+    requests = sum(len(v) for v in client.cpu.values())
+    rows = []
+    for kind, times in sorted(client.cpu.items(), key=lambda kv: -sum(kv[1])):
+        ordered = sorted(times)
+        rows.append(
+            [
+                kind,
+                f"{len(times) / JOURNEYS:.1f}",
+                f"{1000 * sum(times) / len(times):.2f}",
+                f"{1000 * ordered[len(ordered) // 2]:.2f}",
+                f"{100 * sum(times) / total:.0f}%",
+            ]
+        )
+    print(table(["request", "per journey", "mean ms CPU", "median ms", "share"], rows))
+    print(
+        f"{requests / JOURNEYS:.1f} requests per journey, {1000 * total / requests:.2f} ms CPU per "
+        f"request on average; {JOURNEYS / spent:.1f} journeys per CPU-second in process "
+        f"(no server, no network, no compression of static files)"
+    )
+    print(
+        f"calibration: a 1,000,000-step Python loop took {loop_ms:.0f} ms (best of 5); "
+        f"journeys per CPU-second × loop ms / 100 = {JOURNEYS / spent * loop_ms / 100:.1f} "
+        f"(a figure comparable between machines of different speeds)"
+    )
+    if profile is not None:
+        out = io.StringIO()
+        stats = pstats.Stats(profile, stream=out).strip_dirs()
+        stats.sort_stats("tottime").print_stats(30)
+        stats.sort_stats("cumulative").print_stats(40)
+        print(out.getvalue())
+    return []
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.inprocess", description=__doc__)
+    parser.add_argument("--profile", action="store_true", help="also print a cProfile")
+    args = parser.parse_args(argv)
+    return 1 if run(with_profile=args.profile) else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
