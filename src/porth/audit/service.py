@@ -3,6 +3,9 @@
 import hashlib
 import ipaddress
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 from typing import Any
 
@@ -97,27 +100,66 @@ def record(
     action and its entry are committed together or not at all.
 
     Put a case or submission reference in `data["reference"]`: auditors search by it.
+    Inside `batch()`, the entry is written (and gets its hash and pk) when the batch ends.
     """
-    # No savepoint: if the entry cannot be written, the action it records must fail too.
-    with transaction.atomic(savepoint=False):
-        head, _ = AuditHead.objects.select_for_update().get_or_create(
-            pk=1, defaults={"hash": GENESIS}
-        )
-        event = AuditEvent(
-            at=timezone.now(),
-            actor=actor if actor is not None and actor.is_authenticated else None,
-            actor_label=str(actor) if actor is not None and actor.is_authenticated else "citizen",
-            action=action,
-            organisation=organisation,
-            object_type=obj._meta.model_name if obj is not None else "",
-            object_id=str(obj.pk) if obj is not None else "",
-            ip=client_ip(request),
-            data=data or {},
-            reference=reference_of(data),
-            previous_hash=head.hash,
-        )
-        event.hash = entry_hash(canonical(event))
-        event.save(force_insert=True)
-        head.hash, head.count = event.hash, head.count + 1
-        head.save(update_fields=["hash", "count"])
+    event = AuditEvent(
+        at=timezone.now(),
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor_label=str(actor) if actor is not None and actor.is_authenticated else "citizen",
+        action=action,
+        organisation=organisation,
+        object_type=obj._meta.model_name if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        ip=client_ip(request),
+        data=data or {},
+        reference=reference_of(data),
+    )
+    pending = _batch.get()
+    if pending is not None:
+        pending.append(event)
+    else:
+        _append([event])
     return event
+
+
+_batch: ContextVar[list[AuditEvent] | None] = ContextVar("porth_audit_batch", default=None)
+
+
+@contextmanager
+def batch() -> Iterator[None]:
+    """Write the entries recorded inside the block together, as it ends: one lock of the
+    head, one insert and one update of the head, however many entries (an action that
+    writes several, such as a submission that opens a case, saves two round trips each).
+
+    Use it inside the action's transaction. Nested batches join the outer one. If the block
+    raises, its entries are dropped, as the transaction they belong to is rolled back."""
+    if _batch.get() is not None:
+        yield
+        return
+    pending: list[AuditEvent] = []
+    token = _batch.set(pending)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+    if pending:
+        _append(pending)
+
+
+def _append(events: list[AuditEvent]) -> None:
+    """Chain the events onto the head, in order, and move the head past them."""
+    # No savepoint: if the entries cannot be written, the action they record must fail too.
+    with transaction.atomic(savepoint=False):
+        head = AuditHead.objects.select_for_update().filter(pk=1).values_list("hash", "count")
+        found = head.first()
+        if found is None:
+            created, _ = AuditHead.objects.select_for_update().get_or_create(
+                pk=1, defaults={"hash": GENESIS}
+            )
+            found = (created.hash, created.count)
+        previous, count = found
+        for event in events:
+            event.previous_hash = previous
+            event.hash = previous = entry_hash(canonical(event))
+        AuditEvent.objects.bulk_create(events)
+        AuditHead.objects.filter(pk=1).update(hash=previous, count=count + len(events))

@@ -6,7 +6,7 @@ import pytest
 from django.db import DatabaseError, OperationalError, connection, transaction
 
 from porth.audit.models import AppendOnlyError, AuditEvent, AuditHead
-from porth.audit.service import GENESIS, canonical, record
+from porth.audit.service import GENESIS, batch, canonical, record
 
 from .helpers import organisation
 
@@ -40,6 +40,35 @@ def test_the_hash_survives_the_round_trip_through_the_database():
 def test_the_reference_in_data_is_copied_for_search():
     assert make(1)[0].reference == "REF-0"
     assert record("test.other", data={"reference": 12}).reference == ""
+
+
+@pytest.mark.django_db
+def test_a_batch_writes_its_entries_in_order_when_it_ends():
+    before = make(1)[0]
+    with transaction.atomic(), batch():
+        first = record("test.batched", data={"n": 1})
+        with batch():  # an inner batch joins the outer one
+            second = record("test.batched", data={"n": 2})
+        assert AuditEvent.objects.count() == 1  # nothing written until the batch ends
+    assert (first.previous_hash, second.previous_hash) == (before.hash, first.hash)
+    stored = list(AuditEvent.objects.order_by("id"))
+    assert [e.pk for e in stored] == [before.pk, first.pk, second.pk]
+    for event in stored:
+        assert event.hash == hashlib.sha256(canonical(event)).hexdigest()
+    head = AuditHead.objects.get()
+    assert (head.hash, head.count) == (second.hash, 3)
+
+
+@pytest.mark.django_db
+def test_a_batch_that_fails_writes_nothing():
+    make(1)
+    with pytest.raises(RuntimeError), transaction.atomic(), batch():
+        record("test.batched")
+        raise RuntimeError("the action failed")
+    assert AuditEvent.objects.count() == 1
+    assert AuditHead.objects.get().count == 1
+    record("test.after")  # and the chain goes on from where it was
+    assert AuditHead.objects.get().count == 2
 
 
 @pytest.mark.django_db(transaction=True)
