@@ -18,4 +18,14 @@ def record_version(definition: Definition) -> DefinitionVersion:
     return row
 
 
-__all__ = ["Definition", "definitions", "get", "record_version"]
+def version_id(definition: Definition) -> int:
+    """The id of the stored row for this exact definition: one query once it exists."""
+    found: int | None = (
+        DefinitionVersion.objects.filter(slug=definition.slug, version=definition.version)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return found if found is not None else record_version(definition).pk
+
+
+__all__ = ["Definition", "definitions", "get", "record_version", "version_id"]

@@ -4,9 +4,8 @@ from datetime import date
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
-from porth.audit.service import record
+from porth.audit import service as audit
 from porth.services import service as services
 from porth.services.definition import Definition
 from porth.services.engine import State, is_complete, prune, submitted_answers
@@ -65,7 +64,7 @@ def start_assisted(
     with transaction.atomic():
         journey = new_journey(definition, language=language, channel=channel, assisted_by=actor)
         store.save(journey)
-        record(
+        audit.record(
             "assisted.started",
             actor=actor,
             request=request,
@@ -101,7 +100,7 @@ def stop_assisted(
         if journey is None:
             return
         journey.delete()
-        record(
+        audit.record(
             "assisted.stopped",
             actor=actor,
             request=request,
@@ -126,16 +125,21 @@ def submit(
     The journey row is locked, so two clicks or a retried POST queue up behind each other;
     the second finds the submission the first made.
     """
-    with transaction.atomic():
-        locked = Journey.objects.select_for_update().get(pk=journey.pk)
-        existing = Submission.objects.filter(journey=locked).first()
-        if existing is not None:
-            return existing
+    # One batch of audit entries: the submission's and those of whatever the `submitted`
+    # signal's receivers do (opening a case) share one lock and update of the audit head.
+    with transaction.atomic(), audit.batch():
+        locked = store.lock_journey(journey.pk)
+        if locked is None:  # never saved (nothing answered yet), or deleted meanwhile
+            raise NotComplete
+        if locked.submitted_at is not None:
+            existing = Submission.objects.filter(journey=locked).first()
+            if existing is not None:
+                return existing
         state = prune(definition, read_state(locked), today)
         if not is_complete(definition, state, today):
             raise NotComplete
         answers = submitted_answers(definition, state, today)
-        version = services.record_version(definition)
+        version_id = services.version_id(definition)
         for _attempt in range(5):
             reference = new_reference(definition.reference_prefix)
             blob, key_id = crypto.encrypt(answers, context=f"submission:{reference}")
@@ -145,12 +149,12 @@ def submit(
                         reference=reference,
                         journey=locked,
                         service=definition.slug,
-                        definition=version,
+                        definition_id=version_id,
                         answers=blob,
                         key_id=key_id,
                         language=language,
                         channel=locked.channel,
-                        submitted_by=locked.assisted_by,
+                        submitted_by_id=locked.assisted_by_id,
                     )
                 break
             except IntegrityError:
@@ -159,7 +163,7 @@ def submit(
                 continue  # a reference clash: draw another
         else:
             raise RuntimeError("could not draw an unused reference")
-        record(
+        audit.record(
             "submission.created",
             actor=actor,
             obj=submission,
@@ -177,10 +181,7 @@ def submit(
             answers=answers,
             actor=actor,
         )
-        # The answers now live in the submission; the journey keeps no copy of them.
-        locked.state, locked.key_id = b"", ""
-        locked.submitted_at = timezone.now()
-        locked.save(update_fields=["state", "key_id", "submitted_at", "updated_at"])
+        store.finish(locked)
     return submission
 
 
