@@ -19,7 +19,6 @@ from django.shortcuts import render
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.translation import get_language
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 from markupsafe import Markup
 
@@ -27,10 +26,12 @@ from porth.services import engine, questions
 from porth.services import service as services
 from porth.services.definition import CHECK_ANSWERS, Definition
 from porth.services.questions.messages import message
+from porth.utils.http import no_store
 from porth.utils.shells import render_page
+from porth.utils.urls import cached_reverse
 
 from . import actions, assisted, store
-from .models import Channel, Journey, Submission
+from .models import Channel, Journey
 from .rendering import render_questions
 
 SESSION_KEY = "journeys"
@@ -109,28 +110,28 @@ def _remember(request: HttpRequest, journey: Journey, mode: Mode) -> None:
         request.session[SESSION_KEY] = journeys
 
 
-def _sent(request: HttpRequest, slug: str, mode: Mode) -> Submission | None:
+def _sent(request: HttpRequest, slug: str, mode: Mode) -> store.Sent | None:
     """The submission this browser's current journey through the service made, if any."""
     journey_id = _journey_id(request, slug, mode)
     if not journey_id:
         return None
-    return Submission.objects.filter(journey_id=journey_id).first()
+    return store.sent(journey_id)
 
 
 def _page_url(slug: str, page_id: str) -> str:
     if page_id == CHECK_ANSWERS:
-        return reverse("check-answers", args=[slug])
-    return reverse("page", args=[slug, page_id])
+        return cached_reverse("check-answers", slug)
+    return cached_reverse("page", slug, page_id)
 
 
 def _back_url(current: Current, page_id: str) -> str:
     previous = engine.previous_page(current.definition, current.state, page_id, current.today)
     if previous is None:
-        return reverse("start", args=[current.definition.slug])
+        return cached_reverse("start", current.definition.slug)
     return _page_url(current.definition.slug, previous)
 
 
-@never_cache
+@no_store
 @require_http_methods(["GET", "HEAD", "POST"])
 @_in_mode
 def page(request: HttpRequest, slug: str, page_id: str, *, mode: Mode) -> HttpResponse:
@@ -188,14 +189,15 @@ def page(request: HttpRequest, slug: str, page_id: str, *, mode: Mode) -> HttpRe
     )
 
 
-@never_cache
+@no_store
 @require_http_methods(["GET", "HEAD", "POST"])
 @_in_mode
 def check_answers(request: HttpRequest, slug: str, *, mode: Mode) -> HttpResponse:
-    if _sent(request, slug, mode) is not None:
-        # Already sent (a double click, or the back button): show what was sent, once.
-        return HttpResponseRedirect(reverse("confirmation", args=[slug]), status=303)
     current = _current(request, slug, mode)
+    if current.journey._state.adding and _sent(request, slug, mode) is not None:
+        # No journey open, as it was sent (a double click, or the back button): show what
+        # was sent, once.
+        return HttpResponseRedirect(cached_reverse("confirmation", slug), status=303)
     definition, state, today = current.definition, current.state, current.today
     if not engine.is_complete(definition, state, today):
         following = engine.next_page(definition, state, today)
@@ -216,7 +218,7 @@ def check_answers(request: HttpRequest, slug: str, *, mode: Mode) -> HttpRespons
             except actions.NotComplete:
                 following = engine.next_page(definition, state, today)
                 return HttpResponseRedirect(_page_url(slug, following), status=303)
-            return HttpResponseRedirect(reverse("confirmation", args=[slug]), status=303)
+            return HttpResponseRedirect(cached_reverse("confirmation", slug), status=303)
     language = get_language()
     rows = [
         (
@@ -243,7 +245,7 @@ def check_answers(request: HttpRequest, slug: str, *, mode: Mode) -> HttpRespons
     )
 
 
-@never_cache
+@no_store
 @require_safe
 @_in_mode
 def confirmation(request: HttpRequest, slug: str, *, mode: Mode) -> HttpResponse:
@@ -253,7 +255,7 @@ def confirmation(request: HttpRequest, slug: str, *, mode: Mode) -> HttpResponse
     submission = _sent(request, slug, mode)
     if submission is None:
         # Nothing sent from this browser: the start page is the useful place to be.
-        return HttpResponseRedirect(reverse("start", args=[slug]), status=303)
+        return HttpResponseRedirect(cached_reverse("start", slug), status=303)
     context: dict[str, Any] = {"service": definition}
     if mode is None:
         key = (slug, definition.version, "confirmation", get_language())

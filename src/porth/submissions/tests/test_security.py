@@ -109,6 +109,23 @@ def test_post_with_csrf_token_from_the_page_is_accepted(service: None) -> None:
     assert response.status_code == 303
 
 
+def test_later_pages_mask_the_token_afresh_without_resending_the_cookie(service: None) -> None:
+    browser = Client(enforce_csrf_checks=True)
+    assert "csrftoken" in browser.get(f"{BASE}/name").cookies  # the first page sets it
+    tokens = []
+    for _ in range(2):
+        response = browser.get(f"{BASE}/name")
+        assert "csrftoken" not in response.cookies  # not sent again with every page
+        found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.content.decode())
+        assert found
+        tokens.append(found.group(1))
+    assert tokens[0] != tokens[1]  # a new mask each time, so a compressed page never repeats it
+
+    response = browser.post(f"{BASE}/name", {"full_name": "Jo", "csrfmiddlewaretoken": tokens[0]})
+
+    assert response.status_code == 303
+
+
 @pytest.mark.parametrize(
     "url",
     [

@@ -1,0 +1,50 @@
+"""The fast CSRF token is Django's token: same format, same secret, checked by Django."""
+
+from django.http import HttpRequest
+from django.middleware import csrf as django_csrf
+from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
+from django.test import RequestFactory
+
+from porth.utils import csrf
+
+SECRET = "abcdefghijklmnopqrstuvwxyzABCDEF"
+# Django's own inverse of the mask (private, so not in its type stubs).
+_unmask_cipher_token = django_csrf._unmask_cipher_token  # type: ignore[attr-defined]
+
+
+def _request(secret: object = SECRET) -> HttpRequest:
+    request = RequestFactory().get("/")
+    if secret is not None:
+        request.META["CSRF_COOKIE"] = secret
+    return request
+
+
+def test_the_token_unmasks_to_the_cookie_secret_with_a_new_mask_each_time() -> None:
+    request = _request()
+    first, second = csrf.token(request), csrf.token(request)
+    for token in (first, second):
+        assert len(token) == 2 * CSRF_SECRET_LENGTH
+        assert set(token) <= set(CSRF_ALLOWED_CHARS)
+        assert _unmask_cipher_token(token) == SECRET
+    assert first[:CSRF_SECRET_LENGTH] != second[:CSRF_SECRET_LENGTH]
+    assert "CSRF_COOKIE_NEEDS_UPDATE" not in request.META  # the cookie is not sent again
+
+
+def test_without_a_usable_secret_django_makes_one_and_its_cookie() -> None:
+    for secret in (None, "too-short", "!" * CSRF_SECRET_LENGTH):
+        request = _request(secret)
+        token = csrf.token(request)
+        assert _unmask_cipher_token(token) == request.META["CSRF_COOKIE"]
+        assert request.META["CSRF_COOKIE_NEEDS_UPDATE"] is True
+
+
+def test_mask_characters_are_drawn_from_all_62() -> None:
+    drawn = "".join(csrf._random_chars(CSRF_SECRET_LENGTH) for _ in range(200))
+    assert set(drawn) == set(CSRF_ALLOWED_CHARS)
+
+
+def test_the_hidden_input_carries_the_token() -> None:
+    html = str(csrf.hidden_input(_request()))
+    assert html.startswith('<input type="hidden" name="csrfmiddlewaretoken" value="')
+    value = html.split('value="')[1].split('"')[0]
+    assert _unmask_cipher_token(value) == SECRET
