@@ -410,15 +410,20 @@ def run(server: Server) -> list[str]:
     own_cpu = time.process_time() - own0
     others = _machine_busy() - busy0 - server_cpu - own_cpu
 
+    static_cpu0 = _server_cpu(server.pid)
     static_samples = run_users(
         USERS, _static_user(static_path), server.host, server.port, STATIC_WARMUP + STATIC_MEASURE
     )
+    static_cpu = _server_cpu(server.pid) - static_cpu0
     s_began = min((t - lat for s in static_samples for t, lat, _ in s.requests[:1]), default=0.0)
     stat = _window(
         static_samples, s_began + STATIC_WARMUP, s_began + STATIC_WARMUP + STATIC_MEASURE
     )
 
     steps_per_s = len(dyn.requests) / dyn.seconds
+    # Server CPU per request, over whole runs (warm-ups included) on both sides.
+    dyn_cpu_ms = 1000 * server_cpu / max(1, sum(len(s.requests) for s in samples))
+    static_cpu_ms = 1000 * static_cpu / max(1, sum(len(s.requests) for s in static_samples))
     journeys_per_s = dyn.journeys / dyn.seconds
     # Server CPU over the whole run (warm-up included), so per-CPU-second uses the same span.
     all_journeys = sum(len(s.journeys) for s in samples)
@@ -459,7 +464,9 @@ def run(server: Server) -> list[str]:
             "",
             "",
         ],
+        ["server CPU ms per journey request", f"{dyn_cpu_ms:.2f}", "", ""],
         ["static requests/s", f"{static_per_s:,.0f}", "", ""],
+        ["server CPU ms per static request", f"{static_cpu_ms:.2f}", "", ""],
         [
             "static p50 / p95 ms",
             f"{percentile(slat, 50):,.1f} / {percentile(slat, 95):,.1f}",
