@@ -4,6 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, register
+from django.utils.csp import CSP
 
 from porth.utils.crypto import KeyError_, _keys
 
@@ -28,4 +29,21 @@ def encryption_keys(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
                 id="porth.E002",
             )
         ]
+    return []
+
+
+@register()
+def csp_without_nonces(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    """Porth's security-headers middleware sends one policy worked out at start-up."""
+    for setting in ("SECURE_CSP", "SECURE_CSP_REPORT_ONLY"):
+        for values in (getattr(settings, setting) or {}).values():
+            if isinstance(values, list | tuple | set) and CSP.NONCE in values:
+                return [
+                    Error(
+                        f"{setting} asks for a nonce, which Porth's SecurityHeadersMiddleware "
+                        "does not make",
+                        hint="Allow inline scripts by their hash instead",
+                        id="porth.E003",
+                    )
+                ]
     return []
