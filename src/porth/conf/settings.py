@@ -71,7 +71,8 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 # whole council office (one NAT address) out after five typos, so we lock by user name.
 # Django's deploy checks W001/W002 look for its own security and frame-options middleware;
 # porth.utils.middleware.SecurityHeadersMiddleware sends those headers (tests pin them).
-SILENCED_SYSTEM_CHECKS = ["axes.W006", "security.W001", "security.W002"]
+# Axes' W002 looks for its middleware in MIDDLEWARE; it runs inside StaffMiddleware.
+SILENCED_SYSTEM_CHECKS = ["axes.W006", "axes.W002", "security.W001", "security.W002"]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = True
 OTP_TOTP_ISSUER = os.environ.get("PORTH_TOTP_ISSUER", "Porth")
@@ -89,8 +90,11 @@ MIDDLEWARE = [
     "porth.utils.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "porth.accounts.middleware.StaffMiddleware",  # runs PORTH_STAFF_MIDDLEWARE, for staff only
+]
+PORTH_STAFF_MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # after authentication: it checks the second factor
     "porth.accounts.middleware.StaffSessionMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
