@@ -22,9 +22,10 @@ from .server import PAGE_SIZED, ROOT, Server
 
 USERS = 20
 WARMUP = 3.0  # each worker compiles its templates on its first requests
-MEASURE = 10.0
-STATIC_WARMUP = 1.0
-STATIC_MEASURE = 5.0
+ROUNDS = 3  # dynamic and static windows alternate this many times
+ROUND_WARMUP = 0.5  # before each window: connections opened, the queue filled
+MEASURE = 12.0  # seconds of journeys measured, over all rounds
+STATIC_MEASURE = 6.0
 P95_TARGET_MS = 50.0
 RATIO_TARGET = 0.3
 XGOV_JOURNEYS_PER_CORE = 30.0  # XGovFormBuilder's runner, one core
@@ -358,6 +359,37 @@ def _latencies(window: Window, kinds: set[str] | None = None) -> list[float]:
     return sorted(1000 * lat for lat, kind in window.requests if kinds is None or kind in kinds)
 
 
+@dataclass
+class Phase:
+    window: Window  # after the phase's warm-up
+    server_cpu: float  # over the whole phase
+    requests: int  # over the whole phase
+    journeys: int  # over the whole phase
+
+
+def _phase(server: Server, user: Any, warmup: float, measure: float) -> Phase:
+    cpu0 = _server_cpu(server.pid)
+    began = time.perf_counter()
+    samples = run_users(USERS, user, server.host, server.port, warmup + measure)
+    return Phase(
+        _window(samples, began + warmup, began + warmup + measure),
+        _server_cpu(server.pid) - cpu0,
+        sum(len(s.requests) for s in samples),
+        sum(len(s.journeys) for s in samples),
+    )
+
+
+def _merge(phases: Sequence[Phase]) -> Window:
+    windows = [phase.window for phase in phases]
+    return Window(
+        [r for w in windows for r in w.requests],
+        sum(w.journeys for w in windows),
+        sum(w.seconds for w in windows),
+        [e for w in windows for e in w.errors],
+        sum(w.connections for w in windows),
+    )
+
+
 def pick_static(page_bytes: int) -> tuple[str, int]:
     """A static file as large as a question page: the server writes one (see server.py) of
     the usual page size; failing that, the collected asset closest in size."""
@@ -398,35 +430,32 @@ def run(server: Server) -> list[str]:
     cores = os.cpu_count() or 1
 
     user = _journey_user(prepared)
-    cpu0 = _server_cpu(server.pid)
+    static_user = _static_user(static_path)
+    # Dynamic and static windows take turns, so that a machine whose speed drifts (shared
+    # cloud cores do, by half at times) affects both sides of the ratio alike.
+    run_users(USERS, user, server.host, server.port, WARMUP)  # templates, caches, WAL
     busy0 = _machine_busy()
     own0 = time.process_time()
     began = time.perf_counter()
-    samples = run_users(USERS, user, server.host, server.port, WARMUP + MEASURE)
-    start, end = began + WARMUP, began + WARMUP + MEASURE
-    dyn = _window(samples, start, end)
+    dyn_phases: list[Phase] = []
+    static_phases: list[Phase] = []
+    for _ in range(ROUNDS):
+        dyn_phases.append(_phase(server, user, ROUND_WARMUP, MEASURE / ROUNDS))
+        static_phases.append(_phase(server, static_user, ROUND_WARMUP, STATIC_MEASURE / ROUNDS))
     total = time.perf_counter() - began
-    server_cpu = _server_cpu(server.pid) - cpu0
+    dyn, stat = _merge(dyn_phases), _merge(static_phases)
+    server_cpu = sum(phase.server_cpu for phase in dyn_phases)
+    static_cpu = sum(phase.server_cpu for phase in static_phases)
     own_cpu = time.process_time() - own0
-    others = _machine_busy() - busy0 - server_cpu - own_cpu
-
-    static_cpu0 = _server_cpu(server.pid)
-    static_samples = run_users(
-        USERS, _static_user(static_path), server.host, server.port, STATIC_WARMUP + STATIC_MEASURE
-    )
-    static_cpu = _server_cpu(server.pid) - static_cpu0
-    s_began = min((t - lat for s in static_samples for t, lat, _ in s.requests[:1]), default=0.0)
-    stat = _window(
-        static_samples, s_began + STATIC_WARMUP, s_began + STATIC_WARMUP + STATIC_MEASURE
-    )
+    others = _machine_busy() - busy0 - server_cpu - static_cpu - own_cpu
 
     steps_per_s = len(dyn.requests) / dyn.seconds
-    # Server CPU per request, over whole runs (warm-ups included) on both sides.
-    dyn_cpu_ms = 1000 * server_cpu / max(1, sum(len(s.requests) for s in samples))
-    static_cpu_ms = 1000 * static_cpu / max(1, sum(len(s.requests) for s in static_samples))
+    # Server CPU per request over whole phases (their warm-ups included) on both sides.
+    dyn_cpu_ms = 1000 * server_cpu / max(1, sum(phase.requests for phase in dyn_phases))
+    static_cpu_ms = 1000 * static_cpu / max(1, sum(phase.requests for phase in static_phases))
     journeys_per_s = dyn.journeys / dyn.seconds
-    # Server CPU over the whole run (warm-up included), so per-CPU-second uses the same span.
-    all_journeys = sum(len(s.journeys) for s in samples)
+    # Server CPU over whole phases (warm-ups included), so per-CPU-second uses the same span.
+    all_journeys = sum(phase.journeys for phase in dyn_phases)
     per_cpu_s = all_journeys / server_cpu if server_cpu > 0 else float("nan")
     static_per_s = len(stat.requests) / stat.seconds
     ratio = steps_per_s / static_per_s if static_per_s else 0.0
@@ -482,7 +511,8 @@ def run(server: Server) -> list[str]:
     ]
     print(table(["measure", "value", "target", ""], rows))
     print(
-        f"window {MEASURE:.0f} s after {WARMUP:.0f} s warm-up: {dyn.journeys} journeys, {len(dyn.requests):,} requests "
+        f"{ROUNDS} × ({MEASURE / ROUNDS:.0f} s of journeys, then {STATIC_MEASURE / ROUNDS:.0f} s of the static file), "
+        f"after {WARMUP:.0f} s of warm-up: {dyn.journeys} journeys, {len(dyn.requests):,} requests "
         f"(~{steps_per_journey:.1f} per journey, 6 paths over 3 services); "
         f"{dyn.connections:,} TCP connections opened"
     )
