@@ -16,11 +16,9 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods, require_safe
-from markupsafe import Markup
 
 from porth.services import engine, questions
 from porth.services import service as services
@@ -32,7 +30,7 @@ from porth.utils.urls import cached_reverse
 
 from . import actions, assisted, store
 from .models import Channel, Journey
-from .rendering import render_questions
+from .rendering import render_questions, render_summary
 
 SESSION_KEY = "journeys"
 
@@ -229,16 +227,14 @@ def check_answers(request: HttpRequest, slug: str, *, mode: Mode) -> HttpRespons
         )
         for row in engine.summary(definition, state, today)
     ]
-    summary = get_template("summary_list.html").render(
-        {"service": definition, "rows": rows, "language": language}
-    )
+    summary = render_summary(definition, rows, language)
     return render_page(
         request,
         "check_answers.html",
         {"service": definition, "declaration_error": error},
         shell_key=None if error else (slug, definition.version, CHECK_ANSWERS, language),
         slots={
-            "summary": Markup(summary),
+            "summary": summary,
             "back_url": _back_url(current, CHECK_ANSWERS),
             "assisted_banner": assisted.banner(mode, slug) if mode else "",
         },

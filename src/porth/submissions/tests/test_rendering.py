@@ -65,3 +65,19 @@ def test_the_welsh_page_is_not_served_from_the_english_one(services_dir):
     welsh = client.get("/services/test-service/name?lang=cy").content.decode()
     assert "Beth yw eich enw?" in welsh
     assert "What is your name?" not in welsh
+
+
+def test_check_answers_rows_are_kept_without_anyones_answers(services_dir):
+    from porth.submissions import rendering
+
+    services_dir(PAGES)
+    people = {"Gwen <b>Secret</b>": "blue", "Someone Else": "red"}
+    for name, colour in people.items():
+        citizen = Client()
+        citizen.post("/services/test-service/name", {"full_name": name})
+        citizen.post("/services/test-service/colour", {"colour": colour})
+        html = citizen.get("/services/test-service/check-answers").content.decode()
+        assert "Gwen &lt;b&gt;Secret&lt;/b&gt;" in html if name.startswith("Gwen") else name in html
+        assert 'href="/services/test-service/name?change=1#full_name"' in html
+    kept = "".join(before + after for before, after in rendering._rows.values())
+    assert "Secret" not in kept and "Someone" not in kept and "Blue" not in kept
