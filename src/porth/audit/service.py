@@ -14,6 +14,8 @@ from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from porth.utils import sql
+
 from .models import AuditEvent, AuditHead
 
 GENESIS = "0" * 64
@@ -163,7 +165,8 @@ def _append(events: list[AuditEvent]) -> None:
         for event in events:
             event.previous_hash = previous
             event.hash = previous = entry_hash(canonical(event))
-        AuditEvent.objects.bulk_create(events)
+        for event in events:
+            sql.insert(event)
         cursor.execute(move, [previous, count + len(events)])
 
 

@@ -9,7 +9,7 @@ from porth.audit import service as audit
 from porth.services import service as services
 from porth.services.definition import Definition
 from porth.services.engine import State, is_complete, prune, submitted_answers
-from porth.utils import crypto
+from porth.utils import crypto, sql
 
 from . import signals, store
 from .models import Channel, Journey, Submission
@@ -144,18 +144,19 @@ def submit(
             reference = new_reference(definition.reference_prefix)
             blob, key_id = crypto.encrypt(answers, context=f"submission:{reference}")
             try:
+                submission = Submission(
+                    reference=reference,
+                    journey=locked,
+                    service=definition.slug,
+                    definition_id=version_id,
+                    answers=blob,
+                    key_id=key_id,
+                    language=language,
+                    channel=locked.channel,
+                    submitted_by_id=locked.assisted_by_id,
+                )
                 with transaction.atomic():
-                    submission = Submission.objects.create(
-                        reference=reference,
-                        journey=locked,
-                        service=definition.slug,
-                        definition_id=version_id,
-                        answers=blob,
-                        key_id=key_id,
-                        language=language,
-                        channel=locked.channel,
-                        submitted_by_id=locked.assisted_by_id,
-                    )
+                    sql.insert(submission)
                 break
             except IntegrityError:
                 if Submission.objects.filter(journey=locked).exists():
