@@ -121,7 +121,10 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{PROJECT_DIR / 'var' / 'porth.sqlite3'}"),
         conn_max_age=600,
-        conn_health_checks=True,
+        # A SELECT 1 before each request's first query, so that a restarted database never
+        # fails a citizen's request; 15% of a journey request's CPU on PostgreSQL (make
+        # bench). Behind a pooler that checks connections itself, PORTH_DB_HEALTH_CHECKS=0.
+        conn_health_checks=_bool("PORTH_DB_HEALTH_CHECKS", True),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -136,8 +139,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     # PostgreSQL binds parameters itself (and psycopg prepares statements it sees often),
     # instead of psycopg quoting them into the SQL in Python: 8% less CPU per journey
-    # request in make bench. (The per-request health check, a SELECT 1, costs another 15%;
-    # it is kept, so that a database restart never fails a citizen's request.)
+    # request in make bench.
     DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
