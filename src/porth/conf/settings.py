@@ -145,7 +145,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Sessions only carry the ids of journeys in progress, so a signed cookie is enough and
 # saves a database round trip on every page.
-SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
+SESSION_ENGINE = "porth.utils.sessions"  # Django's signed cookies, checked ones remembered
 SESSION_COOKIE_NAME = "porth_session"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
