@@ -465,6 +465,10 @@ ACCEPTED = [
     pytest.param(
         {"type": "phone"}, {"answer": "(020) 7946-0000"}, "020 7946 0000", id="phone-punctuated"
     ),
+    pytest.param({"type": "phone"}, {"answer": "01534 123456"}, "01534 123456", id="phone-jersey"),
+    pytest.param(
+        {"type": "phone"}, {"answer": "07624 123456"}, "07624 123456", id="phone-isle-of-man"
+    ),
     pytest.param(
         {"type": "phone"},
         {"answer": "+33 1 42 68 53 00"},
