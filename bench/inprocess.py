@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from .http import prepare, walk
-from .loadgen import Response, Samples
+from .loadgen import Response, Samples, keep_cookie
 from .report import table
 
 WARMUP_JOURNEYS = 30
@@ -98,12 +98,7 @@ class WsgiClient:
         for name, value in headers:
             lower = name.lower()
             if lower == "set-cookie":
-                cookie, _, rest = value.partition("=")
-                cookie_value = rest.split(";", 1)[0]
-                if "Max-Age=0" in rest or not cookie_value or cookie_value == '""':
-                    self.cookies.pop(cookie, None)
-                else:
-                    self.cookies[cookie] = cookie_value
+                keep_cookie(self.cookies, value)
             elif lower == "location":
                 location = value.removeprefix(f"http://{HOST}")
             elif lower == "content-encoding":

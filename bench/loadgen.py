@@ -40,6 +40,16 @@ class Response:
         return found.group(1).decode()
 
 
+def keep_cookie(cookies: dict[str, str], set_cookie: str) -> None:
+    """What a browser does with a Set-Cookie header (enough of it for our own cookies)."""
+    name, _, rest = set_cookie.partition("=")
+    value = rest.split(";", 1)[0]
+    if "Max-Age=0" in rest or not value or value == '""':
+        cookies.pop(name, None)
+    else:
+        cookies[name] = value
+
+
 @dataclass
 class Samples:
     """What one virtual user saw: (end time, latency, kind) per request, and its journeys."""
@@ -91,12 +101,7 @@ class Client:
         end = clock()
         self.samples.requests.append((end, end - start, kind or method))
         for cookie in resp.headers.get_all("Set-Cookie") or ():
-            name, _, rest = cookie.partition("=")
-            value = rest.split(";", 1)[0]
-            if "Max-Age=0" in rest or not value or value == '""':
-                self.cookies.pop(name, None)
-            else:
-                self.cookies[name] = value
+            keep_cookie(self.cookies, cookie)
         location = resp.getheader("Location") or ""
         if location.startswith("http"):
             parts = urlsplit(location)
