@@ -20,6 +20,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from . import server as servers
 from .http import prepare, walk
 from .loadgen import Response, Samples, keep_cookie
 from .report import table
@@ -120,11 +121,14 @@ def calibrate() -> float:
     return 1000 * best
 
 
-def _setup(folder: Path) -> Any:
+def _setup(folder: Path, database: str = "sqlite") -> Any:
+    if database == "postgres":
+        servers.postgres_create()
+        url = f"postgres://postgres@{servers.HOST}:5432/{servers.PG_DB}"
+    else:
+        url = f"sqlite:///{folder / 'bench.sqlite3'}"
     os.environ.update(
-        PORTH_ENV="dev",
-        DATABASE_URL=f"sqlite:///{folder / 'bench.sqlite3'}",
-        DJANGO_SETTINGS_MODULE="porth.conf.settings",
+        PORTH_ENV="dev", DATABASE_URL=url, DJANGO_SETTINGS_MODULE="porth.conf.settings"
     )
     import django
 
@@ -144,11 +148,12 @@ def _setup(folder: Path) -> Any:
     return get_wsgi_application()
 
 
-def run(*, with_profile: bool = False) -> list[str]:
-    print(f"\n== in-process: CPU per request over {JOURNEYS} whole journeys, SQLite, WSGI ==")
+def run(*, with_profile: bool = False, database: str = "sqlite") -> list[str]:
+    label = "PostgreSQL" if database == "postgres" else "SQLite"
+    print(f"\n== in-process: CPU per request over {JOURNEYS} whole journeys, {label}, WSGI ==")
     folder = Path(tempfile.mkdtemp(prefix="porth-inprocess-"))
     try:
-        application = _setup(folder)
+        application = _setup(folder, database)
         prepared = prepare(date.today())
         client = WsgiClient(application)
         for n in range(WARMUP_JOURNEYS):
@@ -167,6 +172,11 @@ def run(*, with_profile: bool = False) -> list[str]:
         spent = time.process_time() - began
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+        if database == "postgres":
+            from django.db import connections
+
+            connections.close_all()
+            servers.postgres_drop()
     loop_ms = calibrate()
     total = sum(sum(v) for v in client.cpu.values())
     requests = sum(len(v) for v in client.cpu.values())
@@ -186,7 +196,7 @@ def run(*, with_profile: bool = False) -> list[str]:
     print(
         f"{requests / JOURNEYS:.1f} requests per journey, {1000 * total / requests:.2f} ms CPU per "
         f"request on average; {JOURNEYS / spent:.1f} journeys per CPU-second in process "
-        f"(no server, no network, no compression of static files)"
+        f"(no HTTP server, no compression of static files)"
     )
     print(
         f"calibration: a 1,000,000-step Python loop took {loop_ms:.0f} ms (best of 5); "
@@ -205,8 +215,12 @@ def run(*, with_profile: bool = False) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.inprocess", description=__doc__)
     parser.add_argument("--profile", action="store_true", help="also print a cProfile")
+    parser.add_argument(
+        "--postgres", action="store_true", help="on PostgreSQL (127.0.0.1:5432), not SQLite"
+    )
     args = parser.parse_args(argv)
-    return 1 if run(with_profile=args.profile) else 0
+    database = "postgres" if args.postgres else "sqlite"
+    return 1 if run(with_profile=args.profile, database=database) else 0
 
 
 if __name__ == "__main__":

@@ -88,6 +88,17 @@ def _postgres(sql: str) -> None:
         conn.execute(sql.encode())
 
 
+def postgres_create() -> None:
+    """A fresh, empty benchmark database."""
+    _postgres(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
+    _postgres(f"CREATE DATABASE {PG_DB}")
+
+
+def postgres_drop() -> None:
+    with contextlib.suppress(Exception):
+        _postgres(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
+
+
 def _run(args: list[str], env: dict[str, str], log: Path) -> None:
     with log.open("a") as out:
         out.write(f"\n$ {' '.join(args)}\n")
@@ -140,8 +151,7 @@ def running(database: str = "sqlite", *, collectstatic: bool = True) -> Iterator
     output: IO[bytes] | None = None
     try:
         if database == "postgres":
-            _postgres(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
-            _postgres(f"CREATE DATABASE {PG_DB}")
+            postgres_create()
             created_pg = True
             env["DATABASE_URL"] = f"postgres://postgres@{HOST}:5432/{PG_DB}"
             label = "PostgreSQL"
@@ -185,6 +195,5 @@ def running(database: str = "sqlite", *, collectstatic: bool = True) -> Iterator
         if output is not None:
             output.close()
         if created_pg:
-            with contextlib.suppress(Exception):
-                _postgres(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
+            postgres_drop()
         shutil.rmtree(folder, ignore_errors=True)
