@@ -109,8 +109,8 @@ class WsgiClient:
 
 def calibrate() -> float:
     """Milliseconds this machine takes for a fixed pure-Python loop (best of 5), printed
-    beside the figures: shared machines change speed from hour to hour, and this says by
-    how much when two runs are compared."""
+    beside the figures: shared machines change speed from minute to minute, and this shows
+    when they did (roughly: memory-heavy request handling slows differently)."""
     best = float("inf")
     for _ in range(5):
         began = time.process_time()
@@ -199,9 +199,9 @@ def run(*, with_profile: bool = False, database: str = "sqlite") -> list[str]:
         f"(no HTTP server, no compression of static files)"
     )
     print(
-        f"calibration: a 1,000,000-step Python loop took {loop_ms:.0f} ms (best of 5); "
-        f"journeys per CPU-second × loop ms / 100 = {JOURNEYS / spent * loop_ms / 100:.1f} "
-        f"(a figure comparable between machines of different speeds)"
+        f"calibration: a 1,000,000-step Python loop took {loop_ms:.0f} ms (best of 5). On a "
+        f"shared machine it swings by 2× within minutes and does not track these figures "
+        f"closely: compare changes side by side in one process, or in runs made close together"
     )
     if profile is not None:
         out = io.StringIO()
