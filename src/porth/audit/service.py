@@ -130,9 +130,9 @@ _batch: ContextVar[list[AuditEvent] | None] = ContextVar("porth_audit_batch", de
 
 @contextmanager
 def batch() -> Iterator[None]:
-    """Write the entries recorded inside the block together, as it ends: one lock of the
-    head, one insert and one update of the head, however many entries (an action that
-    writes several, such as a submission that opens a case, saves two round trips each).
+    """Write the entries recorded inside the block together, as it ends: one read (and
+    lock) of the head and one update of it, however many entries (a submission that opens
+    a case writes two, and saves two round trips).
 
     Use it inside the action's transaction. Nested batches join the outer one. If the block
     raises, its entries are dropped, as the transaction they belong to is rolled back."""
