@@ -153,9 +153,8 @@ def _append(events: list[AuditEvent]) -> None:
     """Chain the events onto the head, in order, and move the head past them."""
     # No savepoint: if the entries cannot be written, the action they record must fail too.
     read, move = _head_sql()
-    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
-        cursor.execute(read)
-        found = cursor.fetchone()
+    with transaction.atomic(savepoint=False):
+        found = sql.one(read)
         if found is None:  # the first entry ever
             created, _ = AuditHead.objects.select_for_update().get_or_create(
                 pk=1, defaults={"hash": GENESIS}
@@ -167,7 +166,7 @@ def _append(events: list[AuditEvent]) -> None:
             event.hash = previous = entry_hash(canonical(event))
         for event in events:
             sql.insert(event)
-        cursor.execute(move, [previous, count + len(events)])
+        sql.run(move, [previous, count + len(events)])
 
 
 @cache

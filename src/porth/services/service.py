@@ -4,6 +4,8 @@ from functools import cache
 
 from django.db import connection, transaction
 
+from porth.utils import sql
+
 from .definition import Definition
 from .models import DefinitionVersion
 from .registry import definitions, get
@@ -34,9 +36,7 @@ def version_id(definition: Definition) -> int:
 
     Every submission asks, so the SQL is written once (through the ORM, the query cost ten
     times as much as running it; measured)."""
-    with connection.cursor() as cursor:
-        cursor.execute(_version_id_sql(), [definition.slug, definition.version])
-        row = cursor.fetchone()
+    row = sql.one(_version_id_sql(), [definition.slug, definition.version])
     return int(row[0]) if row else record_version(definition).pk
 
 

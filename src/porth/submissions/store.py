@@ -13,6 +13,8 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 
+from porth.utils import sql
+
 from .models import Journey, Submission
 
 
@@ -70,10 +72,8 @@ def lock_journey(journey_id: str) -> Journey | None:
     return _one(_sql().lock, journey_id)
 
 
-def _one(sql: str, journey_id: str) -> Journey | None:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [journey_id])
-        row = cursor.fetchone()
+def _one(statement: str, journey_id: str) -> Journey | None:
+    row = sql.one(statement, [journey_id])
     return Journey.from_db(connection.alias, _sql().attnames, row) if row else None
 
 
@@ -83,28 +83,25 @@ def save(journey: Journey) -> None:
         journey.save(force_insert=True)
         return
     journey.updated_at = timezone.now()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _sql().update,
-            [
-                bytes(journey.state),
-                journey.key_id,
-                journey.version,
-                _when(journey.updated_at),
-                journey.pk,
-            ],
-        )
+    sql.run(
+        _sql().update,
+        [
+            bytes(journey.state),
+            journey.key_id,
+            journey.version,
+            _when(journey.updated_at),
+            journey.pk,
+        ],
+    )
 
 
 def finish(journey: Journey) -> None:
     """Mark the journey sent. The answers now live in the submission: it keeps no copy."""
     journey.state, journey.key_id = b"", ""
     journey.submitted_at = journey.updated_at = timezone.now()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _sql().finish,
-            [b"", _when(journey.submitted_at), _when(journey.updated_at), journey.pk],
-        )
+    sql.run(
+        _sql().finish, [b"", _when(journey.submitted_at), _when(journey.updated_at), journey.pk]
+    )
 
 
 @dataclass(frozen=True)
@@ -115,7 +112,5 @@ class Sent:
 
 def sent(journey_id: str) -> Sent | None:
     """What the journey's submission is known by, if it has been sent."""
-    with connection.cursor() as cursor:
-        cursor.execute(_sql().sent, [journey_id])
-        row = cursor.fetchone()
+    row = sql.one(_sql().sent, [journey_id])
     return Sent(*row) if row else None

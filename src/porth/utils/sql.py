@@ -1,4 +1,8 @@
-"""INSERT with the statement built once per model, for the rows every submission writes.
+"""SQL for the hot path: statements written once and run through Django's connection.
+
+Building a query through the ORM costs several times more than running it (measured with
+bench/inprocess.py), so the few queries every journey page or submission makes are composed
+once from the models' metadata and run with `one` and `run`.
 
 Django's `Model.save()` builds its INSERT afresh each time: about 0.5 ms here for a row that
 takes a tenth of that to write (measured with bench/inprocess.py), and a submission writes
@@ -8,11 +12,26 @@ row is the one `save()` would write. It sends no `pre_save`/`post_save` signals:
 for models that nobody listens to (a test checks the ones that use it).
 """
 
+from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
 from django.db import connection, models
 from django.db.models.fields import Field
+
+
+def one(statement: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
+    """The first row `statement` gives, or None."""
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        row: tuple[Any, ...] | None = cursor.fetchone()
+    return row
+
+
+def run(statement: str, params: Sequence[Any] = ()) -> None:
+    """Run a statement that gives no rows (an UPDATE)."""
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
 
 
 @cache
@@ -32,11 +51,9 @@ def _statement(model: type[models.Model]) -> "tuple[str, list[Field[Any, Any]]]"
 
 def insert(obj: models.Model) -> None:
     """Write a new row for `obj` (as `obj.save(force_insert=True)` would) and set its pk."""
-    sql, fields = _statement(type(obj))
+    statement, fields = _statement(type(obj))
     values = [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, values)
-        row = cursor.fetchone()
+    row = one(statement, values)
     assert row is not None
     obj.pk = row[0]
     obj._state.adding = False
