@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from . import server as servers
-from .http import prepare, walk
+from .journeys import prepare, walk
 from .loadgen import Response, Samples, keep_cookie
 from .report import table
 
