@@ -121,9 +121,10 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{PROJECT_DIR / 'var' / 'porth.sqlite3'}"),
         conn_max_age=600,
-        # A SELECT 1 before each request's first query, so that a restarted database never
-        # fails a citizen's request; 15% of a journey request's CPU on PostgreSQL (make
-        # bench). Behind a pooler that checks connections itself, PORTH_DB_HEALTH_CHECKS=0.
+        # A SELECT 1 before a request's first query, so that a restarted database does not
+        # fail a citizen's request; on PostgreSQL only after an idle second (see
+        # porth.utils.postgresql). Behind a pooler that checks connections itself,
+        # PORTH_DB_HEALTH_CHECKS=0.
         conn_health_checks=_bool("PORTH_DB_HEALTH_CHECKS", True),
     )
 }
@@ -137,6 +138,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = None
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["ENGINE"] = "porth.utils.postgresql"  # Django's, checked when idle
     # PostgreSQL binds the parameters itself, instead of psycopg quoting them into the SQL
     # in Python: 8% less CPU per journey request in make bench.
     DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True

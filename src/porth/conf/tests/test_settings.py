@@ -10,7 +10,8 @@ import pytest
 
 SHOW = (
     "import json, porth.conf.settings as s; d = s.DATABASES['default']; "
-    "print(json.dumps({'checks': d['CONN_HEALTH_CHECKS'], 'options': d.get('OPTIONS', {})}))"
+    "print(json.dumps({'engine': d['ENGINE'], 'checks': d['CONN_HEALTH_CHECKS'], "
+    "'options': d.get('OPTIONS', {})}))"
 )
 
 
@@ -29,8 +30,9 @@ def _database(**env: str) -> dict[str, object]:
 POSTGRES = "postgres://porth@db.example:5432/porth"
 
 
-def test_postgresql_binds_parameters_on_the_server_and_checks_connections() -> None:
+def test_postgresql_binds_parameters_on_the_server_and_checks_idle_connections() -> None:
     assert _database(DATABASE_URL=POSTGRES) == {
+        "engine": "porth.utils.postgresql",
         "checks": True,
         "options": {"server_side_binding": True},
     }
@@ -42,6 +44,8 @@ def test_connection_checks_can_be_turned_off(value: str) -> None:
 
 
 def test_sqlite_gets_its_own_options_and_no_postgresql_ones() -> None:
-    options = _database(DATABASE_URL="sqlite:///var/x.sqlite3")["options"]
+    found = _database(DATABASE_URL="sqlite:///var/x.sqlite3")
+    assert found["engine"] == "django.db.backends.sqlite3"
+    options = found["options"]
     assert isinstance(options, dict) and "server_side_binding" not in options
     assert options["transaction_mode"] == "IMMEDIATE"
