@@ -100,6 +100,7 @@ def stop_assisted(
         if journey is None:
             return
         journey.delete()
+        store.forget(journey_id)
         audit.record(
             "assisted.stopped",
             actor=actor,
@@ -131,6 +132,7 @@ def submit(
         locked = store.lock_journey(journey.pk)
         if locked is None:  # never saved (nothing answered yet), or deleted meanwhile
             raise NotComplete
+        journey.revision = locked.revision  # the caller's session names the latest one
         if locked.submitted_at is not None:
             existing = Submission.objects.filter(journey=locked).first()
             if existing is not None:
@@ -183,6 +185,7 @@ def submit(
             actor=actor,
         )
         store.finish(locked)
+        journey.revision = locked.revision
     return submission
 
 

@@ -36,6 +36,9 @@ class Journey(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # One more at every save: a save made against an older revision is refused (two tabs),
+    # and the browser's session names the revision it last saw (see store.open_journey).
+    revision = models.PositiveIntegerField(default=0)
 
     def __str__(self) -> str:
         return f"journey through {self.service}"

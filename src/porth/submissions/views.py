@@ -67,22 +67,32 @@ def _in_mode(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     return wrapped
 
 
-def _journey_id(request: HttpRequest, slug: str, mode: Mode) -> str | None:
+def _journey(request: HttpRequest, slug: str, mode: Mode) -> tuple[str | None, int | None]:
+    """The id of this browser's journey through the service, and the revision of it the
+    browser was last sent (None when not known: then it is read from the database)."""
     if mode is not None:
-        return mode.journey_id
-    journey_id: str | None = request.session.get(SESSION_KEY, {}).get(slug)
-    return journey_id
+        return mode.journey_id, None
+    entry = request.session.get(SESSION_KEY, {}).get(slug)
+    if isinstance(entry, list) and len(entry) == 2:
+        return str(entry[0]), entry[1] if isinstance(entry[1], int) else None
+    return (entry, None) if isinstance(entry, str) else (None, None)
 
 
-def _current(request: HttpRequest, slug: str, mode: Mode) -> Current:
+def _journey_id(request: HttpRequest, slug: str, mode: Mode) -> str | None:
+    return _journey(request, slug, mode)[0]
+
+
+def _current(request: HttpRequest, slug: str, mode: Mode, *, fresh: bool = False) -> Current:
+    """The definition, journey and state a page works on. `fresh`: read from the database,
+    whatever this worker remembers (a save found the journey had changed)."""
     definition = services.get(slug)
     if definition is None:
         raise Http404
     today = _today()
-    journey_id = _journey_id(request, slug, mode)
+    journey_id, revision = _journey(request, slug, mode)
     journey = None
     if journey_id:
-        journey = store.open_journey(journey_id)
+        journey = store.open_journey(journey_id, None if fresh else revision)
     if journey is None:
         journey = actions.new_journey(
             definition,
@@ -103,8 +113,9 @@ def _remember(request: HttpRequest, journey: Journey, mode: Mode) -> None:
         assisted.remember(request, journey)
         return
     journeys = dict(request.session.get(SESSION_KEY, {}))
-    if journeys.get(journey.service) != journey.pk:
-        journeys[journey.service] = journey.pk
+    entry = [journey.pk, journey.revision]
+    if journeys.get(journey.service) != entry:
+        journeys[journey.service] = entry
         request.session[SESSION_KEY] = journeys
 
 
@@ -133,7 +144,16 @@ def _back_url(current: Current, page_id: str) -> str:
 @require_http_methods(["GET", "HEAD", "POST"])
 @_in_mode
 def page(request: HttpRequest, slug: str, page_id: str, *, mode: Mode) -> HttpResponse:
-    current = _current(request, slug, mode)
+    try:
+        return _page(request, slug, page_id, mode, fresh=False)
+    except store.Stale:  # changed since this worker last had it (another tab): read afresh
+        return _page(request, slug, page_id, mode, fresh=True)
+
+
+def _page(
+    request: HttpRequest, slug: str, page_id: str, mode: Mode, *, fresh: bool
+) -> HttpResponse:
+    current = _current(request, slug, mode, fresh=fresh)
     definition, state, today = current.definition, current.state, current.today
     if not definition.has_page(page_id):
         raise Http404
@@ -216,6 +236,7 @@ def check_answers(request: HttpRequest, slug: str, *, mode: Mode) -> HttpRespons
             except actions.NotComplete:
                 following = engine.next_page(definition, state, today)
                 return HttpResponseRedirect(_page_url(slug, following), status=303)
+            _remember(request, current.journey, mode)  # its new revision: sent, not open
             return HttpResponseRedirect(cached_reverse("confirmation", slug), status=303)
     language = get_language()
     rows = [

@@ -28,10 +28,12 @@ def one(statement: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
     return row
 
 
-def run(statement: str, params: Sequence[Any] = ()) -> None:
-    """Run a statement that gives no rows (an UPDATE)."""
+def run(statement: str, params: Sequence[Any] = ()) -> int:
+    """Run a statement that gives no rows (an UPDATE); how many rows it changed."""
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
+        changed: int = cursor.rowcount
+    return changed
 
 
 @cache

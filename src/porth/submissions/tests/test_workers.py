@@ -1,0 +1,119 @@
+"""Several server workers, several tabs: what a worker remembers of a journey never shows a
+citizen out-of-date answers, nor lets an out-of-date tab overwrite newer ones."""
+
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from porth.submissions import store
+from porth.submissions.models import Journey
+
+from . import test_journey
+from .test_journey import BASE, CHECK, CONFIRMATION, NAME, _answer, _answer_all, _rows, _send
+
+serve, definition = test_journey.serve, test_journey.definition  # its test service's fixtures
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("definition")]
+
+Workers = Callable[[int], None]
+
+
+@pytest.fixture
+def worker(monkeypatch: Any) -> Workers:
+    """`worker(n)`: the next requests are served by worker n, with a memory of its own."""
+    memories: list[OrderedDict[str, Any]] = [OrderedDict(), OrderedDict()]
+
+    def serve_with(n: int) -> None:
+        monkeypatch.setattr(store, "_recent", memories[n])
+
+    serve_with(0)
+    return serve_with
+
+
+def test_a_page_shows_an_answer_changed_through_another_worker(
+    client: Client, worker: Workers
+) -> None:
+    _answer_all(client)
+    assert NAME in client.get(f"{BASE}/name?change=1").content.decode()  # worker 0 has it
+
+    worker(1)
+    _answer(client, "name", {"full_name": "Sam Jones"}, change=True)
+
+    worker(0)
+    page = client.get(f"{BASE}/name?change=1").content.decode()
+    assert "Sam Jones" in page and NAME not in page
+    assert _rows(client.get(CHECK).content.decode())["Name"] == "Sam Jones"
+
+
+def test_an_out_of_date_tab_does_not_overwrite_what_another_tab_saved(
+    client: Client, worker: Workers
+) -> None:
+    _answer(client, "name", {"full_name": NAME})
+    _answer(client, "alone", {"alone": "no"})
+    # A tab left open here: its browser's session names the journey as it is now.
+    old_session = client.cookies[settings.SESSION_COOKIE_NAME].value
+
+    worker(1)  # the other tab carries on
+    _answer(client, "others", {"others": "2"})
+    _answer(client, "email", {"email": "jo@example.com"})
+
+    worker(0)  # the first tab changes the name, its session as it was
+    client.cookies[settings.SESSION_COOKIE_NAME] = old_session
+    _answer(client, "name", {"full_name": "Sam Jones"})
+
+    rows = _rows(client.get(CHECK).content.decode())
+    assert rows["Name"] == "Sam Jones"
+    assert "2" in rows.values() and "jo@example.com" in rows.values()
+
+
+def test_after_sending_no_worker_shows_the_answers_again(client: Client, worker: Workers) -> None:
+    _answer_all(client)
+    client.get(CHECK)  # worker 0 has the journey as it was before sending
+
+    worker(1)
+    _send(client)
+
+    worker(0)
+    assert client.get(CHECK).headers["Location"] == CONFIRMATION
+    assert NAME not in client.get(f"{BASE}/name").content.decode()
+
+
+def test_the_next_page_is_shown_without_reading_the_database(
+    client: Client, django_assert_num_queries: Any
+) -> None:
+    following = _answer(client, "name", {"full_name": NAME})
+
+    with django_assert_num_queries(0):
+        assert client.get(following).status_code == 200
+
+
+def test_a_journey_remembered_too_long_ago_is_read_again(
+    client: Client, django_assert_num_queries: Any, monkeypatch: Any
+) -> None:
+    following = _answer(client, "name", {"full_name": NAME})
+    monkeypatch.setattr(store, "RECENT_SECONDS", 0.0)
+
+    with django_assert_num_queries(1):
+        assert client.get(following).status_code == 200
+
+
+def test_a_worker_remembers_journeys_encrypted_and_only_so_many(
+    client: Client, worker: Workers, monkeypatch: Any
+) -> None:
+    monkeypatch.setattr(store, "RECENT_SIZE", 2)
+    for _ in range(3):
+        _answer(Client(), "name", {"full_name": NAME})
+
+    assert len(store._recent) == 2
+    stored = {journey.pk: bytes(journey.state) for journey in Journey.objects.all()}
+    for journey_id, (_revision, row, _when) in store._recent.items():
+        assert bytes(row[_attnames().index("state")]) == stored[journey_id]
+    assert NAME.encode() not in repr(store._recent).encode()
+
+
+def _attnames() -> list[str]:
+    return store._sql().attnames
