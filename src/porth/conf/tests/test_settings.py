@@ -34,8 +34,14 @@ def test_postgresql_binds_parameters_on_the_server_and_checks_idle_connections()
     assert _database(DATABASE_URL=POSTGRES) == {
         "engine": "porth.utils.postgresql",
         "checks": True,
-        "options": {"server_side_binding": True},
+        "options": {"server_side_binding": True, "prepare_threshold": 5},
     }
+
+
+@pytest.mark.parametrize("value", ["0", "false"])
+def test_prepared_statements_can_be_turned_off(value: str) -> None:
+    options = _database(DATABASE_URL=POSTGRES, PORTH_DB_PREPARED_STATEMENTS=value)["options"]
+    assert options == {"server_side_binding": True}
 
 
 @pytest.mark.parametrize("value", ["0", "false", "no"])
@@ -47,5 +53,6 @@ def test_sqlite_gets_its_own_options_and_no_postgresql_ones() -> None:
     found = _database(DATABASE_URL="sqlite:///var/x.sqlite3")
     assert found["engine"] == "django.db.backends.sqlite3"
     options = found["options"]
-    assert isinstance(options, dict) and "server_side_binding" not in options
+    assert isinstance(options, dict)
+    assert "server_side_binding" not in options and "prepare_threshold" not in options
     assert options["transaction_mode"] == "IMMEDIATE"
