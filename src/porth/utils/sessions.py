@@ -4,12 +4,9 @@ Checking a session cookie's signature and decoding it took about 0.06 ms of ever
 6% of a journey's CPU (bench/inprocess.py). A citizen's browser sends the same cookie back
 until the session changes, which is rarely (a new journey), so each worker keeps the decoded
 sessions of the cookies it has checked, keyed by the exact cookie text, in a bounded LRU.
-Only text that passed Django's check, or that this worker signed itself, is kept, and an
-identical text carries an identical signature, so nothing is trusted that was not checked;
-the age limit is still applied to a remembered cookie, from the time signed in it. Each
-request gets its own copy of the data. A cookie is remembered as it is signed because every
-answer changes the session (it names the journey's revision), and the next page comes back
-with the new cookie.
+Only text that passed Django's check is kept, and an identical text carries an identical
+signature, so nothing is trusted that was not checked; the age limit is still applied to a
+remembered cookie, from the time signed in it. Each request gets its own copy of the data.
 
 Use it as SESSION_ENGINE = "porth.utils.sessions".
 """
@@ -46,20 +43,9 @@ class SessionStore(signed_cookies.SessionStore):
                 return data
         data = super().load()
         if cookie and self.session_key == cookie and data:  # checked, and not reset
-            _remember(cookie, self.serializer().dumps(data))
+            entry = (self.serializer().dumps(data), _signed_at(cookie))
+            with _lock:
+                _checked[cookie] = entry
+                while len(_checked) > MAX_KEPT:
+                    _checked.popitem(last=False)
         return data
-
-    def save(self, must_create: bool = False) -> None:
-        super().save(must_create)
-        data = dict(self.items())  # what was just signed (loaded by the signing)
-        if self._session_key and data:
-            _remember(self._session_key, self.serializer().dumps(data))
-
-
-def _remember(cookie: str, payload: bytes) -> None:
-    entry = (payload, _signed_at(cookie))
-    with _lock:
-        _checked[cookie] = entry
-        _checked.move_to_end(cookie)
-        while len(_checked) > MAX_KEPT:
-            _checked.popitem(last=False)
