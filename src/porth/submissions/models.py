@@ -37,7 +37,7 @@ class Journey(models.Model):
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     # One more at every save: a save made against an older revision is refused (two tabs),
-    # and the browser's session names the revision it last saw (see store.open_journey).
+    # and a cookie names the revision the browser last saw (see store.open_journey).
     revision = models.PositiveIntegerField(default=0)
 
     def __str__(self) -> str:

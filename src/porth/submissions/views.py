@@ -14,6 +14,7 @@ from datetime import date
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -33,6 +34,7 @@ from .models import Channel, Journey
 from .rendering import render_questions, render_summary
 
 SESSION_KEY = "journeys"
+REVISION_COOKIE = "porth_revision"
 
 
 @dataclass
@@ -67,19 +69,37 @@ def _in_mode(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     return wrapped
 
 
-def _journey(request: HttpRequest, slug: str, mode: Mode) -> tuple[str | None, int | None]:
-    """The id of this browser's journey through the service, and the revision of it the
-    browser was last sent (None when not known: then it is read from the database)."""
-    if mode is not None:
-        return mode.journey_id, None
-    entry = request.session.get(SESSION_KEY, {}).get(slug)
-    if isinstance(entry, list) and len(entry) == 2:
-        return str(entry[0]), entry[1] if isinstance(entry[1], int) else None
-    return (entry, None) if isinstance(entry, str) else (None, None)
-
-
 def _journey_id(request: HttpRequest, slug: str, mode: Mode) -> str | None:
-    return _journey(request, slug, mode)[0]
+    if mode is not None:
+        return mode.journey_id
+    journey_id: str | None = request.session.get(SESSION_KEY, {}).get(slug)
+    return journey_id
+
+
+def _revision(request: HttpRequest, mode: Mode) -> int | None:
+    """The revision of its journey this browser was last sent (see store.open_journey).
+
+    A cookie of its own, scoped to the service's pages and unsigned: it only says which
+    remembered copy of the journey the session names may be used, so a made-up value can
+    show nothing but the citizen's own journey (or cost a database read), and saves are
+    checked against the database anyway. Keeping it out of the session spares re-signing
+    the session cookie with every answer. Assisted journeys are always read afresh."""
+    value = request.COOKIES.get(REVISION_COOKIE, "")
+    return int(value) if mode is None and value.isdigit() and len(value) < 10 else None
+
+
+def _send_revision(response: HttpResponse, journey: Journey, mode: Mode) -> HttpResponse:
+    if mode is not None:
+        return response
+    response.set_cookie(
+        REVISION_COOKIE,
+        str(journey.revision),
+        path=cached_reverse("start", journey.service),
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
 
 
 def _current(request: HttpRequest, slug: str, mode: Mode, *, fresh: bool = False) -> Current:
@@ -89,10 +109,10 @@ def _current(request: HttpRequest, slug: str, mode: Mode, *, fresh: bool = False
     if definition is None:
         raise Http404
     today = _today()
-    journey_id, revision = _journey(request, slug, mode)
+    journey_id = _journey_id(request, slug, mode)
     journey = None
     if journey_id:
-        journey = store.open_journey(journey_id, None if fresh else revision)
+        journey = store.open_journey(journey_id, None if fresh else _revision(request, mode))
     if journey is None:
         journey = actions.new_journey(
             definition,
@@ -113,9 +133,8 @@ def _remember(request: HttpRequest, journey: Journey, mode: Mode) -> None:
         assisted.remember(request, journey)
         return
     journeys = dict(request.session.get(SESSION_KEY, {}))
-    entry = [journey.pk, journey.revision]
-    if journeys.get(journey.service) != entry:
-        journeys[journey.service] = entry
+    if journeys.get(journey.service) != journey.pk:
+        journeys[journey.service] = journey.pk
         request.session[SESSION_KEY] = journeys
 
 
@@ -175,7 +194,8 @@ def _page(
             following = engine.next_page(definition, state, today)
             if changing and engine.is_complete(definition, state, today):
                 following = CHECK_ANSWERS
-            return HttpResponseRedirect(_page_url(slug, following), status=303)
+            redirect = HttpResponseRedirect(_page_url(slug, following), status=303)
+            return _send_revision(redirect, current.journey, mode)
         values, errors = result.raw, result.errors
     else:
         for question in the_page.fields:
@@ -236,8 +256,8 @@ def check_answers(request: HttpRequest, slug: str, *, mode: Mode) -> HttpRespons
             except actions.NotComplete:
                 following = engine.next_page(definition, state, today)
                 return HttpResponseRedirect(_page_url(slug, following), status=303)
-            _remember(request, current.journey, mode)  # its new revision: sent, not open
-            return HttpResponseRedirect(cached_reverse("confirmation", slug), status=303)
+            redirect = HttpResponseRedirect(cached_reverse("confirmation", slug), status=303)
+            return _send_revision(redirect, current.journey, mode)  # sent, no longer open
     language = get_language()
     rows = [
         (

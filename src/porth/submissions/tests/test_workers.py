@@ -6,11 +6,11 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.test import Client
 
 from porth.submissions import store
 from porth.submissions.models import Journey
+from porth.submissions.views import REVISION_COOKIE
 
 from . import test_journey
 from .test_journey import BASE, CHECK, CONFIRMATION, NAME, _answer, _answer_all, _rows, _send
@@ -54,15 +54,15 @@ def test_an_out_of_date_tab_does_not_overwrite_what_another_tab_saved(
 ) -> None:
     _answer(client, "name", {"full_name": NAME})
     _answer(client, "alone", {"alone": "no"})
-    # A tab left open here: its browser's session names the journey as it is now.
-    old_session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    # A tab left open here: the browser was last sent the journey as it is now.
+    old_revision = client.cookies[REVISION_COOKIE].value
 
     worker(1)  # the other tab carries on
     _answer(client, "others", {"others": "2"})
     _answer(client, "email", {"email": "jo@example.com"})
 
-    worker(0)  # the first tab changes the name, its session as it was
-    client.cookies[settings.SESSION_COOKIE_NAME] = old_session
+    worker(0)  # the first tab's answer reaches the server with the revision it had then
+    client.cookies[REVISION_COOKIE] = old_revision
     _answer(client, "name", {"full_name": "Sam Jones"})
 
     rows = _rows(client.get(CHECK).content.decode())
@@ -117,3 +117,25 @@ def test_a_worker_remembers_journeys_encrypted_and_only_so_many(
 
 def _attnames() -> list[str]:
     return store._sql().attnames
+
+
+def test_the_revision_cookie_is_the_services_own_and_hidden_from_scripts(
+    client: Client, settings: Any
+) -> None:
+    settings.SESSION_COOKIE_SECURE = True  # as in production
+    _answer(client, "name", {"full_name": NAME})
+
+    cookie = client.cookies[REVISION_COOKIE]
+    assert cookie["path"] == f"{BASE}/"
+    assert cookie["httponly"] and cookie["secure"] and cookie["samesite"] == "Lax"
+    assert not cookie["max-age"] and not cookie["expires"]  # gone when the browser closes
+
+
+@pytest.mark.parametrize("value", ["not-a-number", "0", "1", "99999", "-1", "9" * 40])
+def test_a_made_up_revision_shows_the_journey_as_stored(client: Client, value: str) -> None:
+    _answer_all(client)
+    _answer(client, "name", {"full_name": "Sam Jones"}, change=True)
+
+    client.cookies[REVISION_COOKIE] = value
+
+    assert _rows(client.get(CHECK).content.decode())["Name"] == "Sam Jones"
