@@ -5,6 +5,7 @@ import hashlib
 import json
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -171,13 +172,29 @@ def test_journey_pages_refuse_other_methods(client: Client, service: None, metho
     assert getattr(client, method)(f"{BASE}/name").status_code == 405
 
 
-def test_session_cookie_is_httponly_and_samesite(client: Client, service: None) -> None:
-    client.post(f"{BASE}/name", {"full_name": "Jo"})
+def _readme_cookies() -> set[str]:
+    readme = (Path(__file__).resolve().parents[4] / "README.md").read_text()
+    table = readme.split("## Cookies", 1)[1].split("\n## ", 1)[0]
+    return set(re.findall(r"^\| `([a-z_]+)` \|", table, flags=re.MULTILINE))
 
-    cookie = client.cookies["porth_session"]
 
-    assert cookie["httponly"]
-    assert cookie["samesite"] == "Lax"
+def test_every_cookie_a_journey_sets_is_listed_hidden_from_scripts_and_secure(
+    service: None, settings: Any
+) -> None:
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = True  # as in production
+    browser = Client()
+    responses = [
+        browser.get(f"{BASE}/name?lang=cy"),
+        browser.post(f"{BASE}/name", {"full_name": "Jo"}),
+        browser.post(f"{BASE}/story", {"story": "A story"}),
+        browser.post(f"{BASE}/check-answers"),
+    ]
+
+    cookies = {name: c for r in responses for name, c in r.cookies.items()}
+    assert set(cookies) == {"porth_session", "csrftoken", "porth_lang", "porth_revision"}
+    assert set(cookies) <= _readme_cookies()  # services' cookie pages are written from it
+    for cookie in cookies.values():
+        assert cookie["httponly"] and cookie["secure"] and cookie["samesite"] == "Lax"
 
 
 def test_journey_is_found_through_the_session_not_the_url(client: Client, service: None) -> None:
