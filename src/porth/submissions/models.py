@@ -34,7 +34,10 @@ class Journey(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    # Not indexed: every answer changes it, and an index on it would make each save update
+    # every index of the row (no HOT update on PostgreSQL). Clearing out old journeys is a
+    # daily scan.
+    updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     # One more at every save: a save made against an older revision is refused (two tabs),
     # and a cookie names the revision the browser last saw (see store.open_journey).
