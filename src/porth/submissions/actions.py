@@ -145,25 +145,23 @@ def submit(
         for _attempt in range(5):
             reference = new_reference(definition.reference_prefix)
             blob, key_id = crypto.encrypt(answers, context=f"submission:{reference}")
-            try:
-                submission = Submission(
-                    reference=reference,
-                    journey=locked,
-                    service=definition.slug,
-                    definition_id=version_id,
-                    answers=blob,
-                    key_id=key_id,
-                    language=language,
-                    channel=locked.channel,
-                    submitted_by_id=locked.assisted_by_id,
-                )
-                with transaction.atomic():
-                    sql.insert(submission)
+            submission = Submission(
+                reference=reference,
+                journey=locked,
+                service=definition.slug,
+                definition_id=version_id,
+                answers=blob,
+                key_id=key_id,
+                language=language,
+                channel=locked.channel,
+                submitted_by_id=locked.assisted_by_id,
+            )
+            # A clash is skipped rather than raised: no savepoint around every submission.
+            if sql.insert(submission, skip_conflicts=True):
                 break
-            except IntegrityError:
-                if Submission.objects.filter(journey=locked).exists():
-                    raise
-                continue  # a reference clash: draw another
+            if Submission.objects.filter(journey=locked).exists():  # cannot be: it is locked
+                raise IntegrityError(f"journey {locked.pk} was sent already")
+            # else a reference clash: draw another
         else:
             raise RuntimeError("could not draw an unused reference")
         audit.record(

@@ -37,7 +37,9 @@ def run(statement: str, params: Sequence[Any] = ()) -> int:
 
 
 @cache
-def _statement(model: type[models.Model]) -> "tuple[str, list[Field[Any, Any]]]":
+def _statement(
+    model: type[models.Model], skip_conflicts: bool = False
+) -> "tuple[str, list[Field[Any, Any]]]":
     meta = model._meta
     quote = connection.ops.quote_name
     pk = meta.pk
@@ -46,17 +48,24 @@ def _statement(model: type[models.Model]) -> "tuple[str, list[Field[Any, Any]]]"
     fields = [f for f in meta.concrete_fields if not (f is pk and f.db_returning)]
     return (
         f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(str(f.column)) for f in fields)}) "
-        f"VALUES ({', '.join(['%s'] * len(fields))}) RETURNING {quote(str(pk.column))}",
+        f"VALUES ({', '.join(['%s'] * len(fields))})"
+        f"{' ON CONFLICT DO NOTHING' if skip_conflicts else ''} RETURNING {quote(str(pk.column))}",
         fields,
     )
 
 
-def insert(obj: models.Model) -> None:
-    """Write a new row for `obj` (as `obj.save(force_insert=True)` would) and set its pk."""
-    statement, fields = _statement(type(obj))
+def insert(obj: models.Model, *, skip_conflicts: bool = False) -> bool:
+    """Write a new row for `obj` (as `obj.save(force_insert=True)` would) and set its pk.
+
+    With `skip_conflicts`, a row that would break a unique constraint is not written and
+    False is returned: the transaction carries on, with no savepoint to set and release."""
+    statement, fields = _statement(type(obj), skip_conflicts)
     values = [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields]
     row = one(statement, values)
-    assert row is not None
+    if row is None:
+        assert skip_conflicts
+        return False
     obj.pk = row[0]
     obj._state.adding = False
     obj._state.db = connection.alias
+    return True

@@ -353,6 +353,25 @@ def test_reference_without_prefix(client: Client, serve: Any) -> None:
     assert len(reference) == 9
 
 
+def test_a_reference_already_taken_is_never_reused(
+    client: Client, definition: Definition, monkeypatch: Any
+) -> None:
+    _answer_all(client)
+    taken = _send(client).reference
+    drawn = iter([taken, taken, "TS-ACDE-FGHJ"])
+    monkeypatch.setattr(actions, "new_reference", lambda prefix=None: next(drawn))
+    other = Client()
+    _answer_all(other)
+
+    response = other.post(CHECK)
+
+    assert response.headers["Location"] == CONFIRMATION
+    assert sorted(Submission.objects.values_list("reference", flat=True)) == sorted(
+        [taken, "TS-ACDE-FGHJ"]
+    )
+    assert "TS-ACDE-FGHJ" in other.get(CONFIRMATION).content.decode()
+
+
 def test_references_never_use_look_alike_characters() -> None:
     references = [new_reference("AB") for _ in range(500)] + [new_reference() for _ in range(500)]
 
