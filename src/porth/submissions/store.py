@@ -144,7 +144,7 @@ def save(journey: Journey) -> None:
     Raises Stale if the stored journey is no longer at the revision `journey` was read at.
     """
     if journey._state.adding:
-        journey.save(force_insert=True)
+        sql.insert(journey)  # once per journey; through save() it cost 0.2 ms (py-spy)
         _keep(journey)
         return
     updated_at = timezone.now()

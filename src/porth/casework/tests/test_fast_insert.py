@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from porth.audit.models import AuditEvent
 from porth.casework.models import Case, CaseEvent
-from porth.submissions.models import Submission
+from porth.submissions.models import Journey, Submission
 from porth.utils import sql
 
 from .helpers import definition_version, make_case, organisation, staff
@@ -31,7 +31,7 @@ def _row(model: type[models.Model], pk: Any) -> dict[str, Any]:
 
 def test_nobody_listens_for_the_models_it_writes() -> None:
     # It sends no save signals, so none may be expected.
-    for model in (Submission, Case, CaseEvent, AuditEvent):
+    for model in (Journey, Submission, Case, CaseEvent, AuditEvent):
         assert not pre_save.has_listeners(model)
         assert not post_save.has_listeners(model)
 
@@ -69,6 +69,13 @@ def test_the_rows_are_those_save_would_write() -> None:
             previous_hash="0" * 64,
             hash=hash_,
         )
+
+    saved_journey = Journey(service="test-service", version="abc", state=b"\x01", key_id="k1")
+    inserted_journey = Journey(service="test-service", version="abc", state=b"\x01", key_id="k1")
+    saved_journey.save(force_insert=True)
+    sql.insert(inserted_journey)
+    assert not inserted_journey._state.adding
+    assert _row(Journey, saved_journey.pk) == _row(Journey, inserted_journey.pk)
 
     saved, inserted = submission("AA-0001"), submission("AA-0002")
     saved.save()
