@@ -9,9 +9,9 @@ Every answer is a POST that saves the journey and a GET of the next page that re
 usually in the same worker (the browser keeps its connection). So a worker keeps the rows it
 read or wrote lately (encrypted, as stored) by id and revision, and a cookie names the
 revision the browser was last sent (views._revision): a page reads its journey from the
-database only when this worker has not got that revision. Saves are checked against the revision they were made
-from, so a journey changed meanwhile (another tab, another worker) is never overwritten:
-`Stale` is raised and the view reads it afresh.
+database only when this worker has not got that revision. Saves are checked against the
+revision they were made from, so a journey changed meanwhile (another tab, another worker)
+is never overwritten: `Stale` is raised and the view reads it afresh.
 """
 
 import threading
