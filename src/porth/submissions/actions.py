@@ -132,7 +132,7 @@ def submit(
         locked = store.lock_journey(journey.pk)
         if locked is None:  # never saved (nothing answered yet), or deleted meanwhile
             raise NotComplete
-        journey.revision = locked.revision  # the caller's session names the latest one
+        journey.revision = locked.revision  # for the revision cookie the caller sends
         if locked.submitted_at is not None:
             existing = Submission.objects.filter(journey=locked).first()
             if existing is not None:
