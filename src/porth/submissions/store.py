@@ -33,6 +33,7 @@ from .models import Journey, Submission
 @dataclass(frozen=True)
 class _Sql:
     select: str  # an open (unsent) journey by id
+    select_locked: str  # the same, locked until the transaction ends
     lock: str  # a journey by id, sent or not, locked until the transaction ends
     update: str  # a journey's state
     sent: str  # the journey's submission
@@ -52,6 +53,7 @@ def _sql() -> _Sql:
     submissions = quote(Submission._meta.db_table)
     return _Sql(
         select=f"{select_all} AND {quote('submitted_at')} IS NULL",
+        select_locked=f"{select_all} AND {quote('submitted_at')} IS NULL{for_update}",
         lock=select_all + for_update,
         update=(
             f"UPDATE {table} SET {quote('state')} = %s, {quote('key_id')} = %s, "
@@ -112,17 +114,21 @@ def forget(journey_id: str) -> None:
         _recent.pop(journey_id, None)
 
 
-def open_journey(journey_id: str, revision: int | None = None) -> Journey | None:
+def open_journey(
+    journey_id: str, revision: int | None = None, *, lock: bool = False
+) -> Journey | None:
     """The journey with this id, if it has not been submitted.
 
     With the revision the browser was last sent, a journey this worker saved or read at that
     revision is taken from memory; otherwise, and without a revision, from the database.
+    `lock`: read from the database and locked for the rest of the transaction, so that no
+    other save can come between this read and a save (SQLite: the transaction locks).
     """
-    if revision is not None:
+    if revision is not None and not lock:
         recalled = _recall(journey_id, revision)
         if recalled is not None:
             return recalled
-    journey = _one(_sql().select, journey_id)
+    journey = _one(_sql().select_locked if lock else _sql().select, journey_id)
     if journey is not None:
         _keep(journey)
     return journey

@@ -15,6 +15,7 @@ from functools import wraps
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -103,8 +104,8 @@ def _send_revision(response: HttpResponse, journey: Journey, mode: Mode) -> Http
 
 
 def _current(request: HttpRequest, slug: str, mode: Mode, *, fresh: bool = False) -> Current:
-    """The definition, journey and state a page works on. `fresh`: read from the database,
-    whatever this worker remembers (a save found the journey had changed)."""
+    """The definition, journey and state a page works on. `fresh`: read from the database
+    and locked, whatever this worker remembers (a save found the journey had changed)."""
     definition = services.get(slug)
     if definition is None:
         raise Http404
@@ -112,7 +113,7 @@ def _current(request: HttpRequest, slug: str, mode: Mode, *, fresh: bool = False
     journey_id = _journey_id(request, slug, mode)
     journey = None
     if journey_id:
-        journey = store.open_journey(journey_id, None if fresh else _revision(request, mode))
+        journey = store.open_journey(journey_id, _revision(request, mode), lock=fresh)
     if journey is None:
         journey = actions.new_journey(
             definition,
@@ -165,8 +166,11 @@ def _back_url(current: Current, page_id: str) -> str:
 def page(request: HttpRequest, slug: str, page_id: str, *, mode: Mode) -> HttpResponse:
     try:
         return _page(request, slug, page_id, mode, fresh=False)
-    except store.Stale:  # changed since this worker last had it (another tab): read afresh
-        return _page(request, slug, page_id, mode, fresh=True)
+    except store.Stale:
+        # Saved meanwhile (a double click, another tab): read it again, locked this time, so
+        # that no third save can overtake this one (four tabs at once made 500s without).
+        with transaction.atomic():
+            return _page(request, slug, page_id, mode, fresh=True)
 
 
 def _page(

@@ -1,6 +1,7 @@
 """Several server workers, several tabs: what a worker remembers of a journey never shows a
 citizen out-of-date answers, nor lets an out-of-date tab overwrite newer ones."""
 
+import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
@@ -139,3 +140,44 @@ def test_a_made_up_revision_shows_the_journey_as_stored(client: Client, value: s
     client.cookies[REVISION_COOKIE] = value
 
     assert _rows(client.get(CHECK).content.decode())["Name"] == "Sam Jones"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_save_after_a_locked_read_cannot_be_overtaken() -> None:
+    """The view's second try (after a Stale save) reads the journey locked: a save from
+    another tab waits for it, then finds the journey changed, instead of overwriting it."""
+    from django.db import connection, connections, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks between connections: PostgreSQL (SQLite's tests share one)")
+    journey = Journey(service="test-service", version="v1", state=b"\x00", key_id="k1")
+    store.save(journey)
+    locked, waiting_save_ran = threading.Event(), threading.Event()
+    outcome: dict[str, str] = {}
+
+    def other_tab() -> None:
+        locked.wait(5)
+        stale = store.open_journey(journey.pk)
+        assert stale is not None
+        try:
+            store.save(stale)  # blocks until the first tab commits
+            outcome["other"] = "saved"
+        except store.Stale:
+            outcome["other"] = "stale"
+        finally:
+            waiting_save_ran.set()
+            connections.close_all()
+
+    thread = threading.Thread(target=other_tab)
+    thread.start()
+    with transaction.atomic():
+        mine = store.open_journey(journey.pk, lock=True)
+        assert mine is not None
+        locked.set()
+        assert not waiting_save_ran.wait(0.3)  # the other save is held back by the lock
+        mine.state = b"\x01"
+        store.save(mine)
+    thread.join(5)
+
+    assert outcome == {"other": "stale"}
+    assert bytes(Journey.objects.get(pk=journey.pk).state) == b"\x01"
