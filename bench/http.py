@@ -19,7 +19,7 @@ from typing import Any
 from .journeys import Prepared, prepare, walk
 from .loadgen import BenchError, Client, Samples, run_users
 from .report import percentile, table, verdict
-from .server import PAGE_SIZED, ROOT, Server
+from .server import PAGE_SIZED, PG_DB, ROOT, Server
 
 USERS = 20
 WARMUP = 3.0  # each worker compiles its templates on its first requests
@@ -84,6 +84,26 @@ def _server_cpu(pid: int) -> float:
     return total
 
 
+def _database_cpu() -> float:
+    """CPU seconds used so far by the PostgreSQL backends serving the benchmark database (their
+    process titles name it); 0 on SQLite, which runs inside the server's workers."""
+    tick = os.sysconf("SC_CLK_TCK")
+    marker = f" {PG_DB} ".encode()
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            title = (entry / "cmdline").read_bytes()
+            if not title.startswith(b"postgres: ") or marker not in title:
+                continue
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
 def _machine_busy() -> float:
     """CPU seconds the whole machine has been busy (all processes, all cores; Linux /proc)."""
     try:
@@ -118,17 +138,19 @@ def _latencies(window: Window, kinds: set[str] | None = None) -> list[float]:
 class Phase:
     window: Window  # after the phase's warm-up
     server_cpu: float  # over the whole phase
+    database_cpu: float  # PostgreSQL's backends, over the whole phase
     requests: int  # over the whole phase
     journeys: int  # over the whole phase
 
 
 def _phase(server: Server, user: Any, warmup: float, measure: float) -> Phase:
-    cpu0 = _server_cpu(server.pid)
+    cpu0, db0 = _server_cpu(server.pid), _database_cpu()
     began = time.perf_counter()
     samples = run_users(USERS, user, server.host, server.port, warmup + measure)
     return Phase(
         _window(samples, began + warmup, began + warmup + measure),
         _server_cpu(server.pid) - cpu0,
+        _database_cpu() - db0,
         sum(len(s.requests) for s in samples),
         sum(len(s.journeys) for s in samples),
     )
@@ -212,6 +234,7 @@ def run(server: Server) -> list[str]:
     # Server CPU over whole phases (warm-ups included), so per-CPU-second uses the same span.
     all_journeys = sum(phase.journeys for phase in dyn_phases)
     per_cpu_s = all_journeys / server_cpu if server_cpu > 0 else float("nan")
+    database_cpu = sum(phase.database_cpu for phase in dyn_phases)
     static_per_s = len(stat.requests) / stat.seconds
     ratio = steps_per_s / static_per_s if static_per_s else 0.0
     lat = _latencies(dyn)
@@ -249,6 +272,11 @@ def run(server: Server) -> list[str]:
             "",
         ],
         ["server CPU ms per journey request", f"{dyn_cpu_ms:.2f}", "", ""],
+        *(
+            [["PostgreSQL CPU ms per journey", f"{1000 * database_cpu / all_journeys:.2f}", "", ""]]
+            if database_cpu > 0 and all_journeys
+            else []
+        ),
         ["static requests/s", f"{static_per_s:,.0f}", "", ""],
         ["server CPU ms per static request", f"{static_cpu_ms:.2f}", "", ""],
         [
