@@ -148,6 +148,8 @@ def save(journey: Journey) -> None:
     """Insert a new journey, or update the state of one already stored, at the next revision.
 
     Raises Stale if the stored journey is no longer at the revision `journey` was read at.
+    The saved row is remembered at once: a caller whose transaction then rolls back must
+    `forget` it (the journey pages' second try does).
     """
     if journey._state.adding:
         sql.insert(journey)  # once per journey; through save() it cost 0.2 ms (py-spy)

@@ -169,8 +169,14 @@ def page(request: HttpRequest, slug: str, page_id: str, *, mode: Mode) -> HttpRe
     except store.Stale:
         # Saved meanwhile (a double click, another tab): read it again, locked this time, so
         # that no third save can overtake this one (four tabs at once made 500s without).
-        with transaction.atomic():
-            return _page(request, slug, page_id, mode, fresh=True)
+        try:
+            with transaction.atomic():
+                return _page(request, slug, page_id, mode, fresh=True)
+        except BaseException:
+            # Rolled back: this worker must not remember the save it made in there.
+            if journey_id := _journey_id(request, slug, mode):
+                store.forget(journey_id)
+            raise
 
 
 def _page(

@@ -11,6 +11,7 @@ from django.test import Client
 
 from porth.submissions import store
 from porth.submissions.models import Journey
+from porth.submissions import views
 from porth.submissions.views import REVISION_COOKIE
 
 from . import test_journey
@@ -181,3 +182,25 @@ def test_a_save_after_a_locked_read_cannot_be_overtaken() -> None:
 
     assert outcome == {"other": "stale"}
     assert bytes(Journey.objects.get(pk=journey.pk).state) == b"\x01"
+
+
+
+def test_a_second_try_that_fails_after_saving_leaves_nothing_remembered(
+    client: Client, monkeypatch: Any
+) -> None:
+    _answer(client, "name", {"full_name": NAME})
+    journey = Journey.objects.get()
+    Journey.objects.filter(pk=journey.pk).update(revision=journey.revision + 1)  # another tab
+    monkeypatch.setattr(views, "_remember", _fail)  # the second try fails after its save
+
+    with pytest.raises(RuntimeError):
+        _answer(client, "name", {"full_name": "Sam Jones"}, change=True)
+
+    monkeypatch.undo()
+    # Another worker saves it at the revision the rolled-back save had, and says so.
+    client.cookies[REVISION_COOKIE] = str(journey.revision + 2)
+    assert NAME in client.get(f"{BASE}/name?change=1").content.decode()
+
+
+def _fail(*args: Any) -> None:
+    raise RuntimeError("after the save")
