@@ -9,9 +9,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from porth.submissions import store
+from porth.submissions import store, views
 from porth.submissions.models import Journey
-from porth.submissions import views
 from porth.submissions.views import REVISION_COOKIE
 
 from . import test_journey
@@ -182,7 +181,6 @@ def test_a_save_after_a_locked_read_cannot_be_overtaken() -> None:
 
     assert outcome == {"other": "stale"}
     assert bytes(Journey.objects.get(pk=journey.pk).state) == b"\x01"
-
 
 
 def test_a_second_try_that_fails_after_saving_leaves_nothing_remembered(
