@@ -34,19 +34,19 @@ def _random_chars(count: int) -> str:
 def token(request: HttpRequest) -> str:
     """What `django.middleware.csrf.get_token` returns, for the form on this page."""
     secret = request.META.get("CSRF_COOKIE")
+    if not (isinstance(secret, str) and len(secret) == CSRF_SECRET_LENGTH):
+        # A first visit (or no usable secret): a new secret, which CsrfViewMiddleware then
+        # sends as the cookie, as `get_token` arranges it (but drawn in one call, not 32).
+        secret = _random_chars(CSRF_SECRET_LENGTH)
+        request.META.update({"CSRF_COOKIE": secret, "CSRF_COOKIE_NEEDS_UPDATE": True})
     n = len(_CHARS)
-    if isinstance(secret, str) and len(secret) == CSRF_SECRET_LENGTH:
-        mask = _random_chars(CSRF_SECRET_LENGTH)
-        try:
-            shifted = (
-                _CHARS[(_INDEX[s] + _INDEX[m]) % n] for s, m in zip(secret, mask, strict=True)
-            )
-            return mask + "".join(shifted)
-        except KeyError:
-            pass  # CsrfViewMiddleware never leaves such a secret; if it did, replace it
-    # A first visit (or no usable secret): Django makes the secret and sends its cookie.
-    request.META.pop("CSRF_COOKIE", None)
-    return get_token(request)
+    mask = _random_chars(CSRF_SECRET_LENGTH)
+    try:
+        shifted = (_CHARS[(_INDEX[s] + _INDEX[m]) % n] for s, m in zip(secret, mask, strict=True))
+        return mask + "".join(shifted)
+    except KeyError:  # CsrfViewMiddleware never leaves such a secret; if it did, Django's way
+        request.META.pop("CSRF_COOKIE", None)
+        return get_token(request)
 
 
 def hidden_input(request: HttpRequest) -> Markup:

@@ -30,12 +30,17 @@ def test_the_token_unmasks_to_the_cookie_secret_with_a_new_mask_each_time() -> N
     assert "CSRF_COOKIE_NEEDS_UPDATE" not in request.META  # the cookie is not sent again
 
 
-def test_without_a_usable_secret_django_makes_one_and_its_cookie() -> None:
-    for secret in (None, "too-short", "!" * CSRF_SECRET_LENGTH):
+def test_without_a_usable_secret_a_new_one_is_made_and_its_cookie_sent() -> None:
+    secrets = set()
+    for secret in (None, "too-short", "!" * CSRF_SECRET_LENGTH, None):
         request = _request(secret)
         token = csrf.token(request)
-        assert _unmask_cipher_token(token) == request.META["CSRF_COOKIE"]
+        made = request.META["CSRF_COOKIE"]
+        assert len(made) == CSRF_SECRET_LENGTH and set(made) <= set(CSRF_ALLOWED_CHARS)
+        assert _unmask_cipher_token(token) == made
         assert request.META["CSRF_COOKIE_NEEDS_UPDATE"] is True
+        secrets.add(made)
+    assert len(secrets) == 4
 
 
 def test_mask_characters_are_drawn_from_all_62() -> None:
