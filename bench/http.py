@@ -293,6 +293,13 @@ def run(server: Server) -> list[str]:
         ],
     ]
     print(table(["measure", "value", "target", ""], rows))
+    # Each round's own ratio, so that a reader sees how far the machine's drift moves it.
+    rounds = [
+        (len(d.window.requests) / d.window.seconds) / (len(s.window.requests) / s.window.seconds)
+        for d, s in zip(dyn_phases, static_phases, strict=True)
+        if s.window.requests and d.window.seconds and s.window.seconds
+    ]
+    print(f"ratio in each round: {', '.join(f'{r:.2f}' for r in rounds)}")
     print(
         f"{ROUNDS} × ({MEASURE / ROUNDS:.0f} s of journeys, then {STATIC_MEASURE / ROUNDS:.0f} s of the static file), "
         f"after {WARMUP:.0f} s of warm-up: {dyn.journeys} journeys, {len(dyn.requests):,} requests "
