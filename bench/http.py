@@ -65,29 +65,27 @@ def _static_user(path: str) -> Any:
     return user
 
 
+def _process_cpu(pid: int | str) -> float:
+    """CPU seconds a process has used so far (utime + stime; Linux /proc), 0 if it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _server_cpu(pid: int) -> float:
     """CPU seconds used so far by the server's main process and its workers (Linux /proc)."""
-    tick = os.sysconf("SC_CLK_TCK")
-    pids = [pid]
     try:
         children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-        pids += [int(c) for c in children]
     except OSError:
         return float("nan")
-    total = 0.0
-    for p in pids:
-        try:
-            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
-    return total
+    return sum(_process_cpu(p) for p in [pid, *children])
 
 
 def _database_cpu() -> float:
     """CPU seconds used so far by the PostgreSQL backends serving the benchmark database (their
     process titles name it); 0 on SQLite, which runs inside the server's workers."""
-    tick = os.sysconf("SC_CLK_TCK")
     marker = f" {PG_DB} ".encode()
     total = 0.0
     for entry in Path("/proc").iterdir():
@@ -95,12 +93,10 @@ def _database_cpu() -> float:
             continue
         try:
             title = (entry / "cmdline").read_bytes()
-            if not title.startswith(b"postgres: ") or marker not in title:
-                continue
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        total += (int(fields[11]) + int(fields[12])) / tick
+        if title.startswith(b"postgres: ") and marker in title:
+            total += _process_cpu(entry.name)
     return total
 
 
