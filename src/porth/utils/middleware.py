@@ -10,9 +10,10 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.middleware.gzip import GZipMiddleware as DjangoGZipMiddleware
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
 from django.utils.csp import CSP, build_policy
 from isal import isal_zlib
+
+from .http import add_headers, add_vary, header_dict, prepare_headers
 
 LANGUAGE_COOKIE = "porth_lang"
 _LANGUAGES = {code for code, _ in settings.LANGUAGES}
@@ -29,7 +30,10 @@ class LanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        chosen = request.GET.get("lang")
+        # Parsing the query string costs more than looking for "lang=" in it.
+        chosen = (
+            request.GET.get("lang") if "lang=" in request.META.get("QUERY_STRING", "") else None
+        )
         if chosen not in _LANGUAGES:
             chosen = None
         language = chosen or request.COOKIES.get(LANGUAGE_COOKIE)
@@ -47,10 +51,15 @@ class LanguageMiddleware:
                 httponly=True,
                 samesite="Lax",
             )
-        response.headers.setdefault("Content-Language", language)
-        response.headers.setdefault("Vary", "Cookie")
+        add_headers(response, _HEADERS[language], replace=False)
         translation.deactivate()
         return response
+
+
+# Content-Language, and Vary: Cookie as the language may come from the cookie.
+_HEADERS = {
+    code: prepare_headers([("Content-Language", code), ("Vary", "Cookie")]) for code in _LANGUAGES
+}
 
 
 class SecurityHeadersMiddleware:
@@ -77,13 +86,14 @@ class SecurityHeadersMiddleware:
         self.redirect = settings.SECURE_SSL_REDIRECT
         self.redirect_host = settings.SECURE_SSL_HOST
         self.redirect_exempt = [re.compile(r) for r in settings.SECURE_REDIRECT_EXEMPT]
-        self.hsts = ""
+        self.hsts = []
         if settings.SECURE_HSTS_SECONDS:
-            self.hsts = f"max-age={settings.SECURE_HSTS_SECONDS}"
+            hsts = f"max-age={settings.SECURE_HSTS_SECONDS}"
             if settings.SECURE_HSTS_INCLUDE_SUBDOMAINS:
-                self.hsts += "; includeSubDomains"
+                hsts += "; includeSubDomains"
             if settings.SECURE_HSTS_PRELOAD:
-                self.hsts += "; preload"
+                hsts += "; preload"
+            self.hsts = prepare_headers([("Strict-Transport-Security", hsts)])
         referrer = settings.SECURE_REFERRER_POLICY
         if referrer and not isinstance(referrer, str):
             referrer = ",".join(referrer)
@@ -94,7 +104,6 @@ class SecurityHeadersMiddleware:
             "Permissions-Policy": self.PERMISSIONS,
             "Cross-Origin-Resource-Policy": "same-origin",
         }
-        self.headers = [(name, value) for name, value in headers.items() if value]
         self.frame_options = settings.X_FRAME_OPTIONS.upper()
         self.csp = [
             (
@@ -108,6 +117,12 @@ class SecurityHeadersMiddleware:
                 else "",
             ),
         ]
+        # What nearly every response gets: checked once, set without checking again.
+        self.headers = prepare_headers(
+            [(name, value) for name, value in headers.items() if value]
+            + [("X-Frame-Options", self.frame_options)]
+            + [(name, policy) for name, policy in self.csp if policy]
+        )
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if self.redirect and not request.is_secure():
@@ -116,12 +131,19 @@ class SecurityHeadersMiddleware:
                 host = self.redirect_host or request.get_host()
                 return HttpResponsePermanentRedirect(f"https://{host}{request.get_full_path()}")
         response = self.get_response(request)
+        if response.__dict__.keys().isdisjoint(_SPECIAL):
+            add_headers(response, self.headers, replace=False)
+        else:  # the view asked for another frame or content security policy
+            self._add_special(response)
+        if self.hsts and request.is_secure():
+            add_headers(response, self.hsts, replace=False)
+        return response
+
+    def _add_special(self, response: HttpResponse) -> None:
         headers = response.headers
-        for name, value in self.headers:
-            if name not in headers:
+        for lower, (name, value) in self.headers:
+            if lower not in headers._store and lower not in _FRAME_AND_CSP:
                 headers[name] = value
-        if self.hsts and "Strict-Transport-Security" not in headers and request.is_secure():
-            headers["Strict-Transport-Security"] = self.hsts
         if "X-Frame-Options" not in headers and not getattr(
             response, "xframe_options_exempt", False
         ):
@@ -134,9 +156,13 @@ class SecurityHeadersMiddleware:
                 policy = build_policy(override) if override else ""
             if policy and name not in headers:
                 headers[name] = policy
-        return response
 
 
+# Attributes Django's decorators set on a response to change these headers.
+_SPECIAL = frozenset({"xframe_options_exempt", "_csp_config", "_csp_ro_config"})
+_FRAME_AND_CSP = frozenset(
+    {"x-frame-options", str(CSP.HEADER_ENFORCE).lower(), str(CSP.HEADER_REPORT_ONLY).lower()}
+)
 _UNSET = object()
 
 
@@ -168,9 +194,10 @@ class GZipMiddleware:
         if response.streaming:
             return self.streamed.process_response(request, response)  # type: ignore[return-value]
         content = response.content
-        if len(content) < self.MIN_LENGTH or response.has_header("Content-Encoding"):
+        headers = header_dict(response)
+        if len(content) < self.MIN_LENGTH or "content-encoding" in headers:
             return response
-        patch_vary_headers(response, ("Accept-Encoding",))
+        add_vary(response, "Accept-Encoding")
         if not self._ACCEPTS.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
             return response
         compressed = isal_zlib.compress(content, self.LEVEL, wbits=31)  # gzip, mtime 0
@@ -181,9 +208,10 @@ class GZipMiddleware:
         if len(body) >= len(content):
             return response
         response.content = body
-        response.headers["Content-Length"] = str(len(body))
-        etag = response.get("ETag")
-        if etag and etag.startswith('"'):
-            response.headers["ETag"] = "W/" + etag
-        response.headers["Content-Encoding"] = "gzip"
+        # Set as they are: digits, a constant, and a value the response already had.
+        headers["content-length"] = ("Content-Length", str(len(body)))
+        etag = headers.get("etag")
+        if etag and etag[1].startswith('"'):
+            headers["etag"] = (etag[0], "W/" + etag[1])
+        headers["content-encoding"] = ("Content-Encoding", "gzip")
         return response
