@@ -184,6 +184,8 @@ def submit(
         )
         store.finish(locked)
         journey.revision = locked.revision
+        sent = (locked.pk, submission.reference, submission.channel)
+        transaction.on_commit(lambda: store.remember_sent(*sent))
     return submission
 
 

@@ -11,7 +11,8 @@ read or wrote lately (encrypted, as stored) by id and revision, and a cookie nam
 revision the browser was last sent (views._revision): a page reads its journey from the
 database only when this worker has not got that revision. Saves are checked against the
 revision they were made from, so a journey changed meanwhile (another tab, another worker)
-is never overwritten: `Stale` is raised and the view reads it afresh.
+is never overwritten: `Stale` is raised and the view reads it afresh. The journeys a worker
+sent are remembered too (their reference), for the confirmation page that follows.
 """
 
 import threading
@@ -84,26 +85,42 @@ class Stale(Exception):
 
 RECENT_SIZE = 2000  # journeys; a few MB at most
 RECENT_SECONDS = 300.0  # bounds how long a journey deleted elsewhere could still be shown
-_recent: OrderedDict[str, tuple[int, tuple[Any, ...], float]] = OrderedDict()
+type _Memory = OrderedDict[str, tuple[Any, float]]  # journey id -> (what, when kept)
+_recent: _Memory = OrderedDict()  # the journeys: (revision, row as stored)
+_sent: _Memory = OrderedDict()  # the journeys this worker sent: their Sent
 _recent_lock = threading.Lock()
 
 
-def _keep(journey: Journey) -> None:
-    row = tuple(getattr(journey, name) for name in _sql().attnames)
+def _put(memory: _Memory, journey_id: str, what: Any) -> None:
     now = time.monotonic()
     with _recent_lock:
-        _recent[journey.pk] = (journey.revision, row, now)
-        _recent.move_to_end(journey.pk)
-        while _recent and (
-            len(_recent) > RECENT_SIZE or now - next(iter(_recent.values()))[2] >= RECENT_SECONDS
+        memory[journey_id] = (what, now)
+        memory.move_to_end(journey_id)
+        while memory and (
+            len(memory) > RECENT_SIZE or now - next(iter(memory.values()))[1] >= RECENT_SECONDS
         ):
-            _recent.popitem(last=False)
+            memory.popitem(last=False)
+
+
+def _get(memory: _Memory, journey_id: str) -> Any:
+    with _recent_lock:
+        found = memory.get(journey_id)
+    if found is None or time.monotonic() - found[1] >= RECENT_SECONDS:
+        return None
+    return found[0]
+
+
+def _keep(journey: Journey) -> None:
+    _put(
+        _recent,
+        journey.pk,
+        (journey.revision, tuple(getattr(journey, name) for name in _sql().attnames)),
+    )
 
 
 def _recall(journey_id: str, revision: int) -> Journey | None:
-    with _recent_lock:
-        found = _recent.get(journey_id)
-    if found is None or found[0] != revision or time.monotonic() - found[2] >= RECENT_SECONDS:
+    found = _get(_recent, journey_id)
+    if found is None or found[0] != revision:
         return None
     return Journey.from_db(connection.alias, _sql().attnames, found[1])
 
@@ -112,6 +129,7 @@ def forget(journey_id: str) -> None:
     """Drop what this worker remembers of a journey (it was deleted or sent)."""
     with _recent_lock:
         _recent.pop(journey_id, None)
+        _sent.pop(journey_id, None)
 
 
 def open_journey(
@@ -202,5 +220,14 @@ class Sent:
 
 def sent(journey_id: str) -> Sent | None:
     """What the journey's submission is known by, if it has been sent."""
+    remembered: Sent | None = _get(_sent, journey_id)
+    if remembered is not None:
+        return remembered
     row = sql.one(_sql().sent, [journey_id])
     return Sent(*row) if row else None
+
+
+def remember_sent(journey_id: str, reference: str, channel: str) -> None:
+    """The confirmation page that follows a submission needs no query in the worker that
+    made it. Call it once the submission is committed (a rolled-back one was never sent)."""
+    _put(_sent, journey_id, Sent(reference, channel))

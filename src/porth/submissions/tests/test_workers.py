@@ -26,10 +26,11 @@ Workers = Callable[[int], None]
 @pytest.fixture
 def worker(monkeypatch: Any) -> Workers:
     """`worker(n)`: the next requests are served by worker n, with a memory of its own."""
-    memories: list[OrderedDict[str, Any]] = [OrderedDict(), OrderedDict()]
+    memories = [(OrderedDict[str, Any](), OrderedDict[str, Any]()) for _ in range(2)]
 
     def serve_with(n: int) -> None:
-        monkeypatch.setattr(store, "_recent", memories[n])
+        monkeypatch.setattr(store, "_recent", memories[n][0])
+        monkeypatch.setattr(store, "_sent", memories[n][1])
 
     serve_with(0)
     return serve_with
@@ -83,6 +84,37 @@ def test_after_sending_no_worker_shows_the_answers_again(client: Client, worker:
     assert NAME not in client.get(f"{BASE}/name").content.decode()
 
 
+def test_the_confirmation_is_shown_by_the_worker_that_sent_without_a_query(
+    client: Client,
+    worker: Workers,
+    django_assert_num_queries: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    _answer_all(client)
+    with django_capture_on_commit_callbacks(execute=True):
+        reference = _send(client).reference
+
+    with django_assert_num_queries(0):
+        assert reference in client.get(CONFIRMATION).content.decode()
+    worker(1)  # any other worker reads it
+    with django_assert_num_queries(1):
+        assert reference in client.get(CONFIRMATION).content.decode()
+
+
+def test_a_submission_rolled_back_is_not_remembered_as_sent(
+    client: Client, monkeypatch: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from porth.audit import service as audit
+
+    _answer_all(client)
+    monkeypatch.setattr(audit, "_append", _fail)  # the send fails as its transaction ends
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
+        client.post(CHECK)
+
+    assert not store._sent
+    assert client.get(CONFIRMATION).headers["Location"] == f"{BASE}/"  # nothing was sent
+
+
 def test_the_next_page_is_shown_without_reading_the_database(
     client: Client, django_assert_num_queries: Any
 ) -> None:
@@ -111,7 +143,7 @@ def test_a_worker_remembers_journeys_encrypted_and_only_so_many(
 
     assert len(store._recent) == 2
     stored = {journey.pk: bytes(journey.state) for journey in Journey.objects.all()}
-    for journey_id, (_revision, row, _when) in store._recent.items():
+    for journey_id, ((_revision, row), _when) in store._recent.items():
         assert bytes(row[_attnames().index("state")]) == stored[journey_id]
     assert NAME.encode() not in repr(store._recent).encode()
 
