@@ -30,9 +30,17 @@ def test_the_token_unmasks_to_the_cookie_secret_with_a_new_mask_each_time() -> N
     assert "CSRF_COOKIE_NEEDS_UPDATE" not in request.META  # the cookie is not sent again
 
 
+def test_every_secret_comes_back_from_its_token() -> None:
+    for n in range(300):
+        secret = csrf._random_chars(CSRF_SECRET_LENGTH)
+        if n < 2:  # the ends of the alphabet: the largest sums of secret and mask
+            secret = CSRF_ALLOWED_CHARS[-1 - n] * CSRF_SECRET_LENGTH
+        assert _unmask_cipher_token(csrf.token(_request(secret))) == secret
+
+
 def test_without_a_usable_secret_a_new_one_is_made_and_its_cookie_sent() -> None:
     secrets = set()
-    for secret in (None, "too-short", "!" * CSRF_SECRET_LENGTH, None):
+    for secret in (None, "too-short", "!" * CSRF_SECRET_LENGTH, "é" * CSRF_SECRET_LENGTH, None):
         request = _request(secret)
         token = csrf.token(request)
         made = request.META["CSRF_COOKIE"]
@@ -40,7 +48,7 @@ def test_without_a_usable_secret_a_new_one_is_made_and_its_cookie_sent() -> None
         assert _unmask_cipher_token(token) == made
         assert request.META["CSRF_COOKIE_NEEDS_UPDATE"] is True
         secrets.add(made)
-    assert len(secrets) == 4
+    assert len(secrets) == 5
 
 
 def test_mask_characters_are_drawn_from_all_62() -> None:
