@@ -39,7 +39,7 @@ TITLES = {
 def _definition(slug: str, version: str, pk: int) -> Definition:
     row = DefinitionVersion.objects.only("canonical").get(pk=pk)
     definition = Definition.model_validate(row.canonical)
-    definition._version = version
+    definition.set_version(version)
     return definition
 
 

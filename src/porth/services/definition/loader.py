@@ -110,7 +110,7 @@ def parse(text: str, source: str = "<definition>") -> Definition:
         raise DefinitionError(
             [Located(source, _line_of(lines, _loc_of(p.path)), p.path, p.message) for p in found]
         )
-    definition._version = version_of(definition)
+    definition.set_version(version_of(definition))
     return definition
 
 
