@@ -23,7 +23,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection
 from django.utils import timezone
 
 from porth.utils import sql
@@ -122,7 +122,7 @@ def _recall(journey_id: str, revision: int) -> Journey | None:
     found = _get(_recent, journey_id)
     if found is None or found[0] != revision:
         return None
-    return Journey.from_db(connection.alias, _sql().attnames, found[1])
+    return Journey.from_db(DEFAULT_DB_ALIAS, _sql().attnames, found[1])
 
 
 def forget(journey_id: str) -> None:
@@ -159,7 +159,7 @@ def lock_journey(journey_id: str) -> Journey | None:
 
 def _one(statement: str, journey_id: str) -> Journey | None:
     row = sql.one(statement, [journey_id])
-    return Journey.from_db(connection.alias, _sql().attnames, row) if row else None
+    return Journey.from_db(DEFAULT_DB_ALIAS, _sql().attnames, row) if row else None
 
 
 def save(journey: Journey) -> None:

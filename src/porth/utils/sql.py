@@ -83,12 +83,13 @@ def insert(obj: models.Model, *, skip_conflicts: bool = False) -> bool:
     With `skip_conflicts`, a row that would break a unique constraint is not written and
     False is returned: the transaction carries on, with no savepoint to set and release."""
     statement, fields = _statement(type(obj), skip_conflicts)
-    values = [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields]
+    db = connections[DEFAULT_DB_ALIAS]  # not the proxy, which looks it up at each use
+    values = [field.get_db_prep_save(field.pre_save(obj, True), db) for field in fields]
     row = one(statement, values)
     if row is None:
         assert skip_conflicts
         return False
     obj.pk = row[0]
     obj._state.adding = False
-    obj._state.db = connection.alias
+    obj._state.db = DEFAULT_DB_ALIAS
     return True
