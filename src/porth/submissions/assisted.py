@@ -111,6 +111,8 @@ def end(request: HttpRequest, slug: str) -> dict[str, Any] | None:
 
 
 def _marker(request: HttpRequest) -> dict[str, str]:
+    if MARKER_COOKIE not in request.COOKIES:  # every citizen (Django raises to say so)
+        return {}
     try:
         value = request.get_signed_cookie(MARKER_COOKIE, default=None, salt=_MARKER_SALT)
     except ValueError:  # bad signature: not ours
