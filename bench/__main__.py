@@ -1,4 +1,4 @@
-"""`python -m bench [engine|inprocess|http|weight|audit|casework|all] [--profile] [--full]`.
+"""`python -m bench [engine|inprocess|instructions|http|weight|audit|casework|all] [--profile] [--full]`.
 
 Porth's figures.
 
@@ -13,7 +13,7 @@ import time
 import traceback
 from collections.abc import Callable
 
-from . import audit, casework, engine, weight
+from . import audit, casework, engine, instructions, weight
 from . import http as http_bench
 from . import server as servers
 
@@ -24,7 +24,16 @@ def main(argv: list[str] | None = None) -> int:
         "which",
         nargs="?",
         default="all",
-        choices=["engine", "inprocess", "http", "weight", "audit", "casework", "all"],
+        choices=[
+            "engine",
+            "inprocess",
+            "instructions",
+            "http",
+            "weight",
+            "audit",
+            "casework",
+            "all",
+        ],
     )
     parser.add_argument("--profile", action="store_true", help="also profile (engine, inprocess)")
     parser.add_argument("--no-postgres", action="store_true", help="skip the PostgreSQL run")
@@ -56,6 +65,10 @@ def main(argv: list[str] | None = None) -> int:
             *(["--profile"] if args.profile else []),
         ]
         attempt("inprocess", lambda: [] if subprocess.run(command).returncode == 0 else ["failed"])
+    if args.which in {"instructions", "all"}:
+        attempt("instructions", lambda: instructions.run(database="sqlite"))
+        if not args.no_postgres and servers.postgres_available():
+            attempt("instructions", lambda: instructions.run(database="postgres"))
     if args.which in {"http", "weight", "all"}:
 
         def sqlite() -> list[str]:

@@ -1,0 +1,160 @@
+"""Instructions per request: the journeys of `bench http`, in process, counted by Valgrind.
+
+Timings on a shared machine swing by 2x from minute to minute, so a change that saves 3% of
+a request cannot be seen in them. The number of instructions the application runs does not
+swing: this walks whole journeys through the WSGI application (as bench/inprocess.py does)
+under Valgrind's callgrind, counting only the measured journeys, and repeats to within 0.1%.
+Instructions are not time (cache misses and system calls are not in them, nor the database
+server's work on PostgreSQL), so confirm a gain in time too, but compare changes with this.
+
+Needs Valgrind (`apt-get install valgrind`); without it, it says so and does nothing. Takes
+about a minute: the journeys run 50 times slower under Valgrind. The count includes the
+benchmark's own client (building each request, reading the CSRF token from each page).
+"""
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+from . import server as servers
+from .report import table
+
+WARMUP_JOURNEYS = 12  # templates compiled, shells rendered, caches filled
+JOURNEYS = 20
+
+
+def _configure(url: str) -> None:
+    os.environ.update(
+        PORTH_ENV="dev", DATABASE_URL=url, DJANGO_SETTINGS_MODULE="porth.conf.settings"
+    )
+    import django
+
+    django.setup()
+
+
+def _prepare(url: str) -> None:
+    """Migrate and record the example services (run natively: it is slow under Valgrind)."""
+    _configure(url)
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from porth.services.definition import load_folder
+    from porth.services.service import record_version
+
+    call_command("migrate", interactive=False, verbosity=0)
+    for definition in load_folder(settings.PORTH_SERVICES_DIR).values():
+        record_version(definition)
+
+
+def _toggle(state: str) -> None:
+    """Counting on or off (callgrind_control talks to this process's Valgrind)."""
+    subprocess.run(["callgrind_control", "-i", state, str(os.getpid())], capture_output=True)
+    time.sleep(1)  # it takes effect at Valgrind's next check
+
+
+def _walk(url: str, journeys: int) -> None:
+    """Under Valgrind: warm up uncounted, then count `journeys` journeys."""
+    _configure(url)
+    from django.core.wsgi import get_wsgi_application
+
+    from .inprocess import WsgiClient
+    from .journeys import prepare, walk
+
+    client = WsgiClient(get_wsgi_application())
+    prepared = prepare(date.today())
+    for n in range(WARMUP_JOURNEYS):
+        walk(client, prepared[n % len(prepared)])
+        client.cookies.clear()
+    client.cpu.clear()
+    _toggle("on")
+    for n in range(journeys):
+        walk(client, prepared[n % len(prepared)])
+        client.cookies.clear()
+    _toggle("off")
+    for kind, times in sorted(client.cpu.items()):
+        print(f"requests {kind}: {len(times)}")
+
+
+def run(*, database: str = "sqlite", journeys: int = JOURNEYS) -> list[str]:
+    label = "PostgreSQL" if database == "postgres" else "SQLite"
+    print(f"\n== instructions: {journeys} whole journeys in process, {label}, callgrind ==")
+    if not (shutil.which("valgrind") and shutil.which("callgrind_control")):
+        print("(Valgrind is not installed: `apt-get install valgrind` to count instructions)")
+        return []
+    folder = Path(tempfile.mkdtemp(prefix="porth-instructions-"))
+    try:
+        if database == "postgres":
+            servers.postgres_create()
+            url = f"postgres://postgres@{servers.HOST}:5432/{servers.PG_DB}"
+        else:
+            url = f"sqlite:///{folder / 'bench.sqlite3'}"
+        here = [sys.executable, "-m", "bench.instructions"]
+        subprocess.run([*here, "--prepare", url], check=True, cwd=servers.ROOT)
+        env = {**os.environ, "PYTHONMALLOC": "malloc"}  # Valgrind's advice for Python
+        done = subprocess.run(
+            [
+                "valgrind",
+                "--tool=callgrind",
+                "--instr-atstart=no",
+                "--cache-sim=no",
+                f"--callgrind-out-file={folder / 'callgrind.out'}",
+                *here,
+                "--walk",
+                url,
+                str(journeys),
+            ],
+            capture_output=True,
+            text=True,
+            cwd=servers.ROOT,
+            env=env,
+        )
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        if database == "postgres":
+            servers.postgres_drop()
+    counted = re.search(r"Collected : (\d+)", done.stderr)
+    kinds = dict(re.findall(r"^requests (.+): (\d+)$", done.stdout, re.MULTILINE))
+    if done.returncode != 0 or counted is None or not kinds:
+        return [f"callgrind run failed ({done.returncode}): {done.stderr[-500:]}"]
+    instructions = int(counted.group(1))
+    requests = sum(int(n) for n in kinds.values())
+    print(
+        table(
+            ["measure", "value"],
+            [
+                ["instructions per request", f"{instructions / requests:,.0f}"],
+                ["instructions per journey", f"{instructions / journeys:,.0f}"],
+                ["requests per journey", f"{requests / journeys:.1f}"],
+            ],
+        )
+    )
+    print("user-space instructions of this process only (not the kernel's, not PostgreSQL's)")
+    return []
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.instructions", description=__doc__)
+    parser.add_argument("--postgres", action="store_true", help="on PostgreSQL, not SQLite")
+    parser.add_argument("--journeys", type=int, default=JOURNEYS)
+    parser.add_argument("--prepare", metavar="URL", help=argparse.SUPPRESS)
+    parser.add_argument("--walk", nargs=2, metavar=("URL", "JOURNEYS"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.prepare:
+        _prepare(args.prepare)
+        return 0
+    if args.walk:
+        _walk(args.walk[0], int(args.walk[1]))
+        return 0
+    database = "postgres" if args.postgres else "sqlite"
+    return 1 if run(database=database, journeys=args.journeys) else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
