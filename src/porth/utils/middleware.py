@@ -142,7 +142,7 @@ class SecurityHeadersMiddleware:
     def _add_special(self, response: HttpResponse) -> None:
         headers = response.headers
         for lower, (name, value) in self.headers:
-            if lower not in headers._store and lower not in _FRAME_AND_CSP:
+            if lower not in header_dict(response) and lower not in _FRAME_AND_CSP:
                 headers[name] = value
         if "X-Frame-Options" not in headers and not getattr(
             response, "xframe_options_exempt", False
