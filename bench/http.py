@@ -80,7 +80,7 @@ def _server_cpu(pid: int) -> float:
         children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
     except OSError:
         return float("nan")
-    return sum(_process_cpu(p) for p in [pid, *children])
+    return sum((_process_cpu(p) for p in [str(pid), *children]), 0.0)
 
 
 def _database_cpu() -> float:

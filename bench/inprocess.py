@@ -141,7 +141,7 @@ def _setup(folder: Path, database: str = "sqlite") -> Any:
     from porth.services.service import record_version
 
     call_command("migrate", interactive=False, verbosity=0)
-    if not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():
+    if not (Path(str(settings.STATIC_ROOT)) / "staticfiles.json").exists():
         call_command("collectstatic", interactive=False, verbosity=0)
     for definition in load_folder(settings.PORTH_SERVICES_DIR).values():
         record_version(definition)

@@ -3,10 +3,19 @@ services, with their forms encoded once, and `walk`, which checks every answer o
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlencode
 
-from .loadgen import BenchError, Client
+from .loadgen import BenchError, Response
+
+
+class Requester(Protocol):
+    """What walks a journey: the HTTP client (bench.loadgen) or the in-process one."""
+
+    def request(
+        self, method: str, path: str, body: str | None = None, kind: str | None = None
+    ) -> Response: ...
+
 
 Step = tuple[str, dict[str, Any]]  # page id, form inputs
 
@@ -236,7 +245,7 @@ def _expect(response: Any, status: int, what: str, location: str | None = None) 
         raise BenchError(f"{what}: redirected to {response.location}, expected {location}")
 
 
-def walk(client: Client, journey: Prepared) -> None:
+def walk(client: Requester, journey: Prepared) -> None:
     """One citizen journey, start page to confirmation. Raises BenchError on any surprise."""
     _expect(client.request("GET", journey.start), 200, journey.start)
     url = journey.steps[0][0]
