@@ -117,10 +117,12 @@ class SecurityHeadersMiddleware:
                 else "",
             ),
         ]
-        # What nearly every response gets: checked once, set without checking again.
-        self.headers = prepare_headers(
-            [(name, value) for name, value in headers.items() if value]
-            + [("X-Frame-Options", self.frame_options)]
+        # Checked once and set without checking again: what every response gets, and with
+        # it (`headers`) the frame and content security policies, unless a view's decorators
+        # asked for others.
+        self.plain = prepare_headers([(name, value) for name, value in headers.items() if value])
+        self.headers = self.plain + prepare_headers(
+            [("X-Frame-Options", self.frame_options)]
             + [(name, policy) for name, policy in self.csp if policy]
         )
 
@@ -140,10 +142,8 @@ class SecurityHeadersMiddleware:
         return response
 
     def _add_special(self, response: HttpResponse) -> None:
+        add_headers(response, self.plain, replace=False)
         headers = response.headers
-        for lower, (name, value) in self.headers:
-            if lower not in header_dict(response) and lower not in _FRAME_AND_CSP:
-                headers[name] = value
         if "X-Frame-Options" not in headers and not getattr(
             response, "xframe_options_exempt", False
         ):
@@ -160,9 +160,6 @@ class SecurityHeadersMiddleware:
 
 # Attributes Django's decorators set on a response to change these headers.
 _SPECIAL = frozenset({"xframe_options_exempt", "_csp_config", "_csp_ro_config"})
-_FRAME_AND_CSP = frozenset(
-    {"x-frame-options", str(CSP.HEADER_ENFORCE).lower(), str(CSP.HEADER_REPORT_ONLY).lower()}
-)
 _UNSET = object()
 
 
