@@ -88,12 +88,12 @@ RECENT_SECONDS = 300.0  # bounds how long a journey deleted elsewhere could stil
 type _Memory = OrderedDict[str, tuple[Any, float]]  # journey id -> (what, when kept)
 _recent: _Memory = OrderedDict()  # the journeys: (revision, row as stored)
 _sent: _Memory = OrderedDict()  # the journeys this worker sent: their Sent
-_recent_lock = threading.Lock()
+_memory_lock = threading.Lock()  # for both memories
 
 
 def _put(memory: _Memory, journey_id: str, what: Any) -> None:
     now = time.monotonic()
-    with _recent_lock:
+    with _memory_lock:
         memory[journey_id] = (what, now)
         memory.move_to_end(journey_id)
         while memory and (
@@ -103,7 +103,7 @@ def _put(memory: _Memory, journey_id: str, what: Any) -> None:
 
 
 def _get(memory: _Memory, journey_id: str) -> Any:
-    with _recent_lock:
+    with _memory_lock:
         found = memory.get(journey_id)
     if found is None or time.monotonic() - found[1] >= RECENT_SECONDS:
         return None
@@ -127,7 +127,7 @@ def _recall(journey_id: str, revision: int) -> Journey | None:
 
 def forget(journey_id: str) -> None:
     """Drop what this worker remembers of a journey (it was deleted or sent)."""
-    with _recent_lock:
+    with _memory_lock:
         _recent.pop(journey_id, None)
         _sent.pop(journey_id, None)
 

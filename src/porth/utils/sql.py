@@ -37,7 +37,7 @@ def _cursor() -> CursorWrapper:
         return db.cursor()
     db.close_if_health_check_failed()  # once per request, as Django's cursor() would
     kept: tuple[Any, CursorWrapper] | None = getattr(db, "_porth_cursor", None)
-    if kept is None or kept[0] is not db.connection or db.connection is None:
+    if kept is None or kept[0] is not db.connection:  # none yet, or a new connection
         cursor = db.cursor()  # connects if need be
         db._porth_cursor = kept = (db.connection, cursor)  # type: ignore[attr-defined]
     return kept[1]
