@@ -121,30 +121,43 @@ def calibrate() -> float:
     return 1000 * best
 
 
-def _setup(folder: Path, database: str = "sqlite") -> Any:
-    if database == "postgres":
-        servers.postgres_create()
-        url = f"postgres://postgres@{servers.HOST}:5432/{servers.PG_DB}"
-    else:
-        url = f"sqlite:///{folder / 'bench.sqlite3'}"
+def configure(url: str) -> None:
+    """Django set up in this process, on the database at `url`, with production's storage."""
     os.environ.update(
         PORTH_ENV="dev", DATABASE_URL=url, DJANGO_SETTINGS_MODULE="porth.conf.settings"
     )
     import django
 
     django.setup()
+
+
+def migrate() -> None:
+    """The database migrated and the example services' versions recorded, as `porth load`."""
     from django.conf import settings
     from django.core.management import call_command
-    from django.core.wsgi import get_wsgi_application
 
     from porth.services.definition import load_folder
     from porth.services.service import record_version
 
     call_command("migrate", interactive=False, verbosity=0)
-    if not (Path(str(settings.STATIC_ROOT)) / "staticfiles.json").exists():
-        call_command("collectstatic", interactive=False, verbosity=0)
     for definition in load_folder(settings.PORTH_SERVICES_DIR).values():
         record_version(definition)
+
+
+def _setup(folder: Path, database: str = "sqlite") -> Any:
+    if database == "postgres":
+        servers.postgres_create()
+        url = f"postgres://postgres@{servers.HOST}:5432/{servers.PG_DB}"
+    else:
+        url = f"sqlite:///{folder / 'bench.sqlite3'}"
+    configure(url)
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.core.wsgi import get_wsgi_application
+
+    migrate()
+    if not (Path(str(settings.STATIC_ROOT)) / "staticfiles.json").exists():
+        call_command("collectstatic", interactive=False, verbosity=0)
     return get_wsgi_application()
 
 

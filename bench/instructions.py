@@ -24,33 +24,12 @@ from datetime import date
 from pathlib import Path
 
 from . import server as servers
+from .inprocess import WsgiClient, configure, migrate
+from .journeys import prepare, walk
 from .report import table
 
 WARMUP_JOURNEYS = 12  # templates compiled, shells rendered, caches filled
 JOURNEYS = 20
-
-
-def _configure(url: str) -> None:
-    os.environ.update(
-        PORTH_ENV="dev", DATABASE_URL=url, DJANGO_SETTINGS_MODULE="porth.conf.settings"
-    )
-    import django
-
-    django.setup()
-
-
-def _prepare(url: str) -> None:
-    """Migrate and record the example services (run natively: it is slow under Valgrind)."""
-    _configure(url)
-    from django.conf import settings
-    from django.core.management import call_command
-
-    from porth.services.definition import load_folder
-    from porth.services.service import record_version
-
-    call_command("migrate", interactive=False, verbosity=0)
-    for definition in load_folder(settings.PORTH_SERVICES_DIR).values():
-        record_version(definition)
 
 
 def _toggle(state: str) -> None:
@@ -61,11 +40,8 @@ def _toggle(state: str) -> None:
 
 def _walk(url: str, journeys: int) -> None:
     """Under Valgrind: warm up uncounted, then count `journeys` journeys."""
-    _configure(url)
+    configure(url)
     from django.core.wsgi import get_wsgi_application
-
-    from .inprocess import WsgiClient
-    from .journeys import prepare, walk
 
     client = WsgiClient(get_wsgi_application())
     prepared = prepare(date.today())
@@ -146,8 +122,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--prepare", metavar="URL", help=argparse.SUPPRESS)
     parser.add_argument("--walk", nargs=2, metavar=("URL", "JOURNEYS"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.prepare:
-        _prepare(args.prepare)
+    if args.prepare:  # natively: migrating is slow under Valgrind
+        configure(args.prepare)
+        migrate()
         return 0
     if args.walk:
         _walk(args.walk[0], int(args.walk[1]))
