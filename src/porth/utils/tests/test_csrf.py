@@ -1,9 +1,10 @@
 """The fast CSRF token is Django's token: same format, same secret, checked by Django."""
 
-from django.http import HttpRequest
+import pytest
+from django.http import HttpRequest, HttpResponse
 from django.middleware import csrf as django_csrf
 from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
-from django.test import RequestFactory
+from django.test import RequestFactory, override_settings
 
 from porth.utils import csrf
 
@@ -61,3 +62,58 @@ def test_the_hidden_input_carries_the_token() -> None:
     assert html.startswith('<input type="hidden" name="csrfmiddlewaretoken" value="')
     value = html.split('value="')[1].split('"')[0]
     assert _unmask_cipher_token(value) == SECRET
+
+
+def test_unmasking_a_whole_token_gives_what_django_gives() -> None:
+    for n in range(300):
+        token = csrf._random_chars(2 * CSRF_SECRET_LENGTH)
+        if n < 4:  # the ends of the alphabet: the largest and smallest differences
+            token = (CSRF_ALLOWED_CHARS[-(n % 2)] * 32) + (CSRF_ALLOWED_CHARS[-(n // 2)] * 32)
+        assert csrf.unmask(token) == _unmask_cipher_token(token)
+
+
+def failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return HttpResponse(reason, status=403)
+
+
+def _verdict(middleware_class: type, cookie: str | None, post: dict[str, str], **meta: str) -> str:
+    """What a CSRF middleware says of a POST: "accepted", or the reason it was refused."""
+    request = RequestFactory().post("/form", post, **meta)
+    if cookie is not None:
+        request.COOKIES["csrftoken"] = cookie
+    middleware = middleware_class(lambda r: HttpResponse())
+    middleware.process_request(request)
+    refused = middleware.process_view(request, lambda r: HttpResponse(), (), {})
+    return "accepted" if refused is None else refused.content.decode()
+
+
+OTHER = "ZYXWVUTSRQPONMLKJIHGFEDCBA012345"
+MASKED = csrf.token(_request())  # SECRET, masked
+TOKEN = {"csrfmiddlewaretoken": MASKED}
+CASES = [  # what the browser sends, and whether Django accepts it
+    ("the page's token", SECRET, TOKEN, {}, True),
+    ("a token for another secret", OTHER, TOKEN, {}, False),
+    ("no cookie", None, TOKEN, {}, False),
+    ("a cookie of other characters", "!" * 32, TOKEN, {}, False),
+    ("a cookie too short", SECRET[:31], TOKEN, {}, False),
+    ("a token too short", SECRET, {"csrfmiddlewaretoken": MASKED[:63]}, {}, False),
+    ("a token of other characters", SECRET, {"csrfmiddlewaretoken": "!" * 64}, {}, False),
+    ("a token not in ASCII", SECRET, {"csrfmiddlewaretoken": "é" * 64}, {}, False),
+    ("no token", SECRET, {}, {}, False),
+    ("the token in the header", SECRET, {}, {"HTTP_X_CSRFTOKEN": MASKED}, True),
+    ("the secret itself", SECRET, {"csrfmiddlewaretoken": SECRET}, {}, True),
+    ("a masked cookie (Django < 4.0)", csrf.token(_request()), TOKEN, {}, True),
+]
+
+
+@override_settings(CSRF_FAILURE_VIEW="porth.utils.tests.test_csrf.failure")
+@pytest.mark.parametrize(
+    ("case", "cookie", "post", "meta", "accepted"), CASES, ids=[c[0] for c in CASES]
+)
+def test_the_middleware_accepts_and_refuses_as_django_does(
+    case: str, cookie: str | None, post: dict[str, str], meta: dict[str, str], accepted: bool
+) -> None:
+    ours = _verdict(csrf.CsrfViewMiddleware, cookie, post, **meta)
+
+    assert ours == _verdict(django_csrf.CsrfViewMiddleware, cookie, post, **meta)
+    assert (ours == "accepted") is accepted
