@@ -78,7 +78,8 @@ def failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 def _verdict(middleware_class: type, cookie: str | None, post: dict[str, str], **meta: str) -> str:
     """What a CSRF middleware says of a POST: "accepted", or the reason it was refused."""
-    request = RequestFactory().post("/form", post, **meta)
+    request = RequestFactory().post("/form", post)
+    request.META.update(meta)
     if cookie is not None:
         request.COOKIES["csrftoken"] = cookie
     middleware = middleware_class(lambda r: HttpResponse())
