@@ -88,7 +88,7 @@ MIDDLEWARE = [
     "porth.utils.middleware.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "porth.utils.middleware.LanguageMiddleware",
-    "django.middleware.common.CommonMiddleware",
+    "porth.utils.middleware.CommonMiddleware",  # Django's, checking the Host header once
     "porth.utils.csrf.CsrfViewMiddleware",  # Django's, checking the usual POST faster
     "porth.accounts.middleware.StaffMiddleware",  # runs PORTH_STAFF_MIDDLEWARE, for staff only
 ]

@@ -23,6 +23,7 @@ import hmac
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, UnreadablePostError
 from django.middleware import csrf as django_csrf
 from django.middleware.csrf import (
@@ -33,6 +34,8 @@ from django.middleware.csrf import (
     get_token,
 )
 from markupsafe import Markup
+
+from .http import checked_host
 
 _CHARS = CSRF_ALLOWED_CHARS.encode()
 _N = len(_CHARS)
@@ -102,7 +105,8 @@ def unmask(token: str) -> str:
 
 class CsrfViewMiddleware(django_csrf.CsrfViewMiddleware):
     """Django's middleware, with the usual case checked as whole strings: a cookie secret of
-    32 letters and digits, and a form posting a masked token of 64 that matches it. Every
+    32 letters and digits, and a form posting a masked token of 64 that matches it (and
+    the page's own origin, with the Host header checked once: see `checked_host`). Every
     other case (no cookie, a malformed or wrong token, the X-CSRFToken header, CSRF in the
     session, a masked cookie from Django < 4.0) goes to Django's own check, so it is refused
     as Django refuses it, with Django's reason."""
@@ -114,6 +118,18 @@ class CsrfViewMiddleware(django_csrf.CsrfViewMiddleware):
                 return cookie
         secret: str | None = super()._get_secret(request)  # type: ignore[misc]
         return secret
+
+    def _origin_verified(self, request: HttpRequest) -> bool:
+        # The usual case, the page's own origin, with the Host header checked once (Django
+        # checks it again here, after CommonMiddleware did).
+        try:
+            own = f"{'https' if request.is_secure() else 'http'}://{checked_host(request)}"
+        except DisallowedHost:
+            own = None
+        if request.META["HTTP_ORIGIN"] == own:
+            return True
+        verified: bool = super()._origin_verified(request)  # type: ignore[misc]
+        return verified
 
     def _check_token(self, request: HttpRequest) -> None:
         if not self._posted_token_matches(request):

@@ -1,4 +1,5 @@
-"""Middleware of our own: the citizen's language, security headers, compression."""
+"""Middleware of our own: the citizen's language, security headers, compression, and
+Django's CommonMiddleware with the Host header checked once."""
 
 import gzip
 import re
@@ -8,12 +9,13 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.middleware.common import CommonMiddleware as DjangoCommonMiddleware
 from django.middleware.gzip import GZipMiddleware as DjangoGZipMiddleware
 from django.utils import translation
 from django.utils.csp import CSP, build_policy
 from isal import isal_zlib
 
-from .http import add_headers, add_vary, header_dict, prepare_headers
+from .http import add_headers, add_vary, checked_host, header_dict, prepare_headers
 
 LANGUAGE_COOKIE = "porth_lang"
 _LANGUAGES = {code for code, _ in settings.LANGUAGES}
@@ -212,3 +214,16 @@ class GZipMiddleware:
             headers["etag"] = (etag[0], "W/" + etag[1])
         headers["content-encoding"] = ("Content-Encoding", "gzip")
         return response
+
+
+class CommonMiddleware(DjangoCommonMiddleware):
+    """Django's, with the Host header checked through `checked_host`. Without refused user
+    agents or PREPEND_WWW (Porth sets neither), checking the Host header is all Django's
+    does before the view."""
+
+    def process_request(self, request: HttpRequest) -> HttpResponsePermanentRedirect | None:
+        agent = request.META.get("HTTP_USER_AGENT")
+        if settings.PREPEND_WWW or (agent is not None and settings.DISALLOWED_USER_AGENTS):
+            return super().process_request(request)
+        checked_host(request)  # DisallowedHost (a 400) for a Host that is not allowed
+        return None

@@ -104,6 +104,22 @@ CASES = [  # what the browser sends, and whether Django accepts it
     ("the token in the header", SECRET, {}, {"HTTP_X_CSRFTOKEN": MASKED}, True),
     ("the secret itself", SECRET, {"csrfmiddlewaretoken": SECRET}, {}, True),
     ("a masked cookie (Django < 4.0)", csrf.token(_request()), TOKEN, {}, True),
+    ("from the page's own origin", SECRET, TOKEN, {"HTTP_ORIGIN": "http://testserver"}, True),
+    ("from another origin", SECRET, TOKEN, {"HTTP_ORIGIN": "http://evil.example"}, False),
+    (
+        "from the page's host over https",
+        SECRET,
+        TOKEN,
+        {"HTTP_ORIGIN": "https://testserver"},
+        False,
+    ),
+    (
+        "to a host not allowed",
+        SECRET,
+        TOKEN,
+        {"HTTP_ORIGIN": "http://x.example", "HTTP_HOST": "x.example"},
+        False,
+    ),
 ]
 
 

@@ -20,10 +20,21 @@ from porth.utils.locals import ContextLocal, ThreadCriticalLocal
 
 
 def _in_thread(function: Callable[[], Any]) -> Any:
+    """`function()` run in a new thread: one with no event loop, whatever this one has (the
+    browser tests' Playwright leaves one running in the main thread)."""
     result: list[Any] = []
-    thread = threading.Thread(target=lambda: result.append(function()))
+
+    def run() -> None:
+        try:
+            result.append(function())
+        except BaseException as error:  # raised again in the caller's thread
+            result.append(error)
+
+    thread = threading.Thread(target=run)
     thread.start()
     thread.join()
+    if isinstance(result[0], BaseException):
+        raise result[0]
     return result[0]
 
 
@@ -77,17 +88,17 @@ def _scenarios(local: Any) -> list[Any]:
 
 
 def test_context_local_behaves_as_asgiref_local() -> None:
-    ours = _scenarios(ContextLocal())
+    ours = _in_thread(lambda: _scenarios(ContextLocal()))
 
-    assert ours == _scenarios(Local())
+    assert ours == _in_thread(lambda: _scenarios(Local()))
     assert ours[:3] == ["(none)", "sync", "(none)"]
     assert ours[4] == "sync"  # visible to async code run from this thread
 
 
 def test_thread_critical_local_behaves_as_asgiref_local() -> None:
-    ours = _scenarios(ThreadCriticalLocal())
+    ours = _in_thread(lambda: _scenarios(ThreadCriticalLocal()))
 
-    assert ours == _scenarios(Local(thread_critical=True))
+    assert ours == _in_thread(lambda: _scenarios(Local(thread_critical=True)))
     assert ours[:3] == ["(none)", "sync", "(none)"]
     assert ours[4] == "(none)"  # thread-critical: async code has its own
 
@@ -121,3 +132,17 @@ def test_each_thread_has_its_own_database_connection() -> None:
 
     assert _in_thread(lambda: connections["default"]) is not mine
     assert connections["default"] is mine
+
+
+def test_with_an_event_loop_running_the_thread_critical_local_is_asgiref_s() -> None:
+    async def inside() -> list[Any]:
+        ours, theirs = ThreadCriticalLocal(), Local(thread_critical=True)
+        for local in (ours, theirs):
+            local.value = "in the loop"
+        return [_get(ours), _get(theirs), _in_thread(lambda: (_get(ours), _get(theirs)))]
+
+    assert _in_thread(lambda: asyncio.run(inside())) == [
+        "in the loop",
+        "in the loop",
+        ("(none)", "(none)"),
+    ]
