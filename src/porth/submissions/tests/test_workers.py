@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.db.models.signals import post_init
 from django.test import Client
 
 from porth.submissions import store, views
@@ -234,3 +235,42 @@ def test_a_second_try_that_fails_after_saving_leaves_nothing_remembered(
 
 def _fail(*args: Any) -> None:
     raise RuntimeError("after the save")
+
+
+def _journey_made_by_django(row: tuple[Any, ...]) -> Journey:
+    return Journey.from_db("default", store._sql().attnames, row)
+
+
+def test_a_remembered_journey_is_the_instance_django_would_make(client: Client) -> None:
+    _answer(client, "name", {"full_name": NAME})
+    journey_id = client.session[views.SESSION_KEY][test_journey.SLUG]
+    row = store._recent[journey_id][0][1]
+
+    rebuilt, made = store._rebuild(row), _journey_made_by_django(row)
+
+    state = ("adding", "db")
+    assert {k: v for k, v in vars(rebuilt).items() if k != "_state"} == {
+        k: v for k, v in vars(made).items() if k != "_state"
+    }
+    assert [getattr(rebuilt._state, a) for a in state] == [getattr(made._state, a) for a in state]
+    assert rebuilt.state == made.state and rebuilt.assisted_by is None
+    rebuilt.language = "cy"  # an instance of its own: the remembered row is not changed
+    assert store._rebuild(row).language == "en"
+
+
+def test_whoever_listens_for_new_model_instances_hears_of_a_remembered_journey(
+    client: Client,
+) -> None:
+    _answer(client, "name", {"full_name": NAME})
+    heard: list[Any] = []
+
+    def listener(sender: Any, instance: Any, **kwargs: Any) -> None:
+        heard.append(instance)
+
+    post_init.connect(listener, sender=Journey)
+    try:
+        page = client.get(f"{BASE}/alone").content.decode()
+    finally:
+        post_init.disconnect(listener, sender=Journey)
+    assert "alone" in page
+    assert any(isinstance(journey, Journey) for journey in heard)
