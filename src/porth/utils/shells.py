@@ -44,13 +44,27 @@ def _markers(slots: Slots) -> dict[str, Any]:
     return out
 
 
+def _html(value: Any) -> str:
+    """A slot's value as HTML: Markup as it is, anything else escaped."""
+    if isinstance(value, Markup):
+        return value
+    if value is None or value == "":
+        return ""
+    return escape(value)
+
+
 def _values(slots: Slots) -> dict[str, str]:
+    # The Mapping ABC is asked only about what is neither text nor a dict: asking it of
+    # every slot, and escaping Markup again, took 38,000 instructions of a question page's
+    # 1.3 million (callgrind).
     out: dict[str, str] = {}
     for name, value in slots.items():
-        if isinstance(value, Mapping):
-            out.update({f"{name}:{key}": str(escape(v)) for key, v in value.items()})
+        if isinstance(value, dict) or (
+            value is not None and not isinstance(value, str) and isinstance(value, Mapping)
+        ):
+            out.update({f"{name}:{key}": _html(v) for key, v in value.items()})
         else:
-            out[name] = str(escape(value if value is not None else ""))
+            out[name] = _html(value)
     return out
 
 
