@@ -12,7 +12,7 @@ from asgiref.sync import async_to_sync, sync_to_async
 from django.core.cache import caches
 from django.db import connections
 from django.urls import base as urls
-from django.urls import get_script_prefix, reverse, set_script_prefix
+from django.urls import get_script_prefix, reverse, set_script_prefix, set_urlconf
 from django.utils import translation
 from django.utils.translation import trans_real
 
@@ -104,14 +104,26 @@ def test_thread_critical_local_behaves_as_asgiref_local() -> None:
 
 
 def test_django_keeps_its_request_state_in_them() -> None:
-    assert isinstance(connections._connections, ThreadCriticalLocal)  # type: ignore[attr-defined]
-    for local in (
-        caches._connections,  # type: ignore[attr-defined]
-        urls._prefixes,  # type: ignore[attr-defined]
-        urls._urlconfs,  # type: ignore[attr-defined]
-        trans_real._active,  # type: ignore[attr-defined]
-    ):
-        assert isinstance(local, ContextLocal)
+    """Not only put in place: what Django sets lands in them (were Django to rename one of
+    its private names, install() would set an attribute nobody reads, and this would fail)."""
+    connection = connections._connections  # type: ignore[attr-defined]
+    assert isinstance(connection, ThreadCriticalLocal)
+    assert getattr(connection, "default") is connections["default"]  # noqa: B009
+    local_caches = caches._connections  # type: ignore[attr-defined]
+    assert isinstance(local_caches, ContextLocal)
+    assert getattr(local_caches, "default") is caches["default"]  # noqa: B009
+    active = trans_real._active  # type: ignore[attr-defined]
+    with translation.override("cy"):
+        assert isinstance(active, ContextLocal) and active.value.language() == "cy"
+    prefixes, urlconfs = urls._prefixes, urls._urlconfs  # type: ignore[attr-defined]
+    set_script_prefix("/porth/")
+    set_urlconf("porth.urls")
+    try:
+        assert isinstance(prefixes, ContextLocal) and prefixes.value == "/porth/"
+        assert isinstance(urlconfs, ContextLocal) and urlconfs.value == "porth.urls"
+    finally:
+        set_script_prefix("/")
+        set_urlconf(None)
 
 
 def test_language_and_script_prefix_are_per_thread() -> None:
