@@ -41,7 +41,6 @@ _CHARS = CSRF_ALLOWED_CHARS.encode()
 _N = len(_CHARS)
 _LIMIT = 256 - 256 % _N  # random bytes at or above this would favour some characters
 _BIASED = bytes(range(_LIMIT, 256))
-_NOT_CHARS = bytes(b for b in range(256) if b not in _CHARS)
 # Byte tables for bytes.translate, so that no character is handled in Python: a character's
 # index (0 to 61), a random byte's index, and an index or a sum of two indexes (< 124) as a
 # character.
@@ -65,6 +64,11 @@ def _random_chars(count: int) -> str:
     return _random_indexes(count).translate(_CHAR).decode()
 
 
+def _well_formed(text: str, length: int) -> bool:
+    """`length` characters, each one of Django's 62 (ASCII letters and digits)."""
+    return len(text) == length and text.isascii() and text.isalnum()
+
+
 def token(request: HttpRequest) -> str:
     """What `django.middleware.csrf.get_token` returns, for the form on this page."""
     secret = request.META.get("CSRF_COOKIE")
@@ -73,10 +77,10 @@ def token(request: HttpRequest) -> str:
         # sends as the cookie, as `get_token` arranges it (but drawn in one call, not 32).
         secret = _random_chars(CSRF_SECRET_LENGTH)
         request.META.update({"CSRF_COOKIE": secret, "CSRF_COOKIE_NEEDS_UPDATE": True})
-    raw = secret.encode("ascii", "replace")
-    if raw.translate(None, _NOT_CHARS) != raw:  # CsrfViewMiddleware never leaves such a
-        request.META.pop("CSRF_COOKIE", None)  # secret; if it did, Django's way
+    if not _well_formed(secret, CSRF_SECRET_LENGTH):  # CsrfViewMiddleware never leaves such
+        request.META.pop("CSRF_COOKIE", None)  # a secret; if it did, Django's way
         return get_token(request)
+    raw = secret.encode()
     mask = _random_indexes(CSRF_SECRET_LENGTH)
     # Django's cipher: each secret character moved on by the mask's, over the 62. Added as
     # two big numbers a byte an index, as no byte's sum (< 124) carries into the next.
@@ -87,11 +91,6 @@ def token(request: HttpRequest) -> str:
 def hidden_input(request: HttpRequest) -> Markup:
     """The form's hidden CSRF field (the token is letters and digits: nothing to escape)."""
     return Markup(f'<input type="hidden" name="csrfmiddlewaretoken" value="{token(request)}">')
-
-
-def _well_formed(text: str, length: int) -> bool:
-    """`length` characters, each one of Django's 62 (ASCII letters and digits)."""
-    return len(text) == length and text.isascii() and text.isalnum()
 
 
 def unmask(token: str) -> str:
