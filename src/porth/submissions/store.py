@@ -177,7 +177,7 @@ def lock_journey(journey_id: str) -> Journey | None:
 
 def _one(statement: str, journey_id: str) -> Journey | None:
     row = sql.one(statement, [journey_id])
-    return Journey.from_db(DEFAULT_DB_ALIAS, _sql().attnames, row) if row else None
+    return _rebuild(row) if row else None
 
 
 def save(journey: Journey) -> None:
