@@ -84,6 +84,11 @@ class _Plan:
         self.routing_fields = tuple(
             sorted(set().union(*(referenced_fields(e) for e in routing if e)))
         )
+        # Pages whose answers no routing condition reads: finishing one leaves the route as
+        # it was.
+        self.unrouted = frozenset(
+            page.id for page in pages if not {q.id for q in page.fields} & set(self.routing_fields)
+        )
         every = routing + [r.when for _, q in definition.questions.values() for r in q.rules]
         self.expression_fields = frozenset().union(*(referenced_fields(e) for e in every if e))
         # Checkbox (list) and address (dict) answers must be made hashable for the memo key.
@@ -257,6 +262,14 @@ def complete(
     for question in page.fields:
         answers[question.id] = values.get(question.id)
     new = State(answers, state.done | {page_id})
+    plan = _plan(definition)
+    if page_id in plan.unrouted:
+        # Only this page's answers changed, and no condition reads them: the route is the
+        # one before (known already, mostly), without working out its memo key again.
+        mine = (id(plan), today)
+        known = state._routes.get(mine)
+        if known is not None:
+            new._routes[mine] = known
     if new.done <= route(definition, new, today).id_set:
         # Every finished page is still on the route; the answers were pruned before and
         # the new ones belong to a finished page, so nothing can be dropped.
