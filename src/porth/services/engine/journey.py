@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
-from itertools import filterfalse
+from itertools import filterfalse, islice
 from typing import Any
 
 from porth.services import questions
@@ -226,12 +226,11 @@ def reachable(definition: Definition, state: State, page_id: str, today: date) -
     never one further on, never one off the route."""
     if page_id == CHECK_ANSWERS:
         return is_complete(definition, state, today)
-    for page in route(definition, state, today).pages:
-        if page.id == page_id:
-            return True
-        if page.id not in state.done:
-            return False
-    return False
+    current = route(definition, state, today)
+    if page_id not in current.id_set:
+        return False
+    ids = current.ids
+    return state.done.issuperset(islice(ids, ids.index(page_id)))
 
 
 def previous_page(definition: Definition, state: State, page_id: str, today: date) -> str | None:
@@ -246,7 +245,7 @@ def previous_page(definition: Definition, state: State, page_id: str, today: dat
 def is_complete(definition: Definition, state: State, today: date) -> bool:
     """Every page on the route is finished and the route ends at check-your-answers."""
     current = route(definition, state, today)
-    return not current.exit and all(page.id in state.done for page in current.pages)
+    return not current.exit and state.done.issuperset(current.ids)
 
 
 def complete(
