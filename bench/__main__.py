@@ -66,6 +66,7 @@ def main(argv: list[str] | None = None) -> int:
         ]
         attempt("inprocess", lambda: [] if subprocess.run(command).returncode == 0 else ["failed"])
     if args.which in {"instructions", "all"}:
+        attempt("instructions", instructions.run_engine)
         attempt("instructions", lambda: instructions.run(database="sqlite"))
         if not args.no_postgres and servers.postgres_available():
             attempt("instructions", lambda: instructions.run(database="postgres"))

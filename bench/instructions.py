@@ -1,4 +1,5 @@
-"""Instructions per request: the journeys of `bench http`, in process, counted by Valgrind.
+"""Instructions per request (the journeys of `bench http`, in process) and per engine step
+(the walk of `bench engine`), counted by Valgrind.
 
 Timings on a shared machine swing by 2x from minute to minute, so a change that saves 3% of
 a request cannot be seen in them. The number of instructions the application runs does not
@@ -30,6 +31,7 @@ from .report import table
 
 WARMUP_JOURNEYS = 12  # templates compiled, shells rendered, caches filled
 JOURNEYS = 20
+ENGINE_JOURNEYS = 10  # of 100 steps each
 
 
 def _toggle(state: str) -> None:
@@ -58,11 +60,81 @@ def _walk(url: str, journeys: int) -> None:
         print(f"requests {kind}: {len(times)}")
 
 
+def _engine_walk(journeys: int) -> None:
+    """Under Valgrind: the engine benchmark's walk, warmed up uncounted, then counted."""
+    from .engine import _journey, generate
+
+    generated = generate()
+    pages = list(generated.definition.pages)
+    today = date.today()
+    for _ in range(2):
+        _journey(generated, pages, today, None)
+    _toggle("on")
+    for _ in range(journeys):
+        _journey(generated, pages, today, None)
+    _toggle("off")
+    print(f"steps: {journeys * len(pages)}")
+
+
+def _callgrind(folder: Path, *arguments: str) -> tuple[int | None, str, str]:
+    """Runs this module under callgrind, counting only between toggles: (count, out, err)."""
+    env = {**os.environ, "PYTHONMALLOC": "malloc"}  # Valgrind's advice for Python
+    done = subprocess.run(
+        [
+            "valgrind",
+            "--tool=callgrind",
+            "--instr-atstart=no",
+            "--cache-sim=no",
+            f"--callgrind-out-file={folder / 'callgrind.out'}",
+            sys.executable,
+            "-m",
+            "bench.instructions",
+            *arguments,
+        ],
+        capture_output=True,
+        text=True,
+        cwd=servers.ROOT,
+        env=env,
+    )
+    counted = re.search(r"Collected : (\d+)", done.stderr)
+    if done.returncode != 0 or counted is None:
+        return None, done.stdout, f"callgrind run failed ({done.returncode}): {done.stderr[-500:]}"
+    return int(counted.group(1)), done.stdout, done.stderr
+
+
+def _have_valgrind() -> bool:
+    if shutil.which("valgrind") and shutil.which("callgrind_control"):
+        return True
+    print("(Valgrind is not installed: `apt-get install valgrind` to count instructions)")
+    return False
+
+
+def run_engine(*, journeys: int = ENGINE_JOURNEYS) -> list[str]:
+    """Instructions per step of `bench engine`'s walk: a figure the machine's speed leaves alone."""
+    print(f"\n== instructions: engine, {journeys} walks of the 100-page definition, callgrind ==")
+    if not _have_valgrind():
+        return []
+    folder = Path(tempfile.mkdtemp(prefix="porth-instructions-"))
+    try:
+        instructions, out, err = _callgrind(folder, "--engine-walk", str(journeys))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    steps = re.search(r"^steps: (\d+)$", out, re.MULTILINE)
+    if instructions is None or steps is None:
+        return [err]
+    print(
+        table(
+            ["measure", "value"],
+            [["instructions per step", f"{instructions / int(steps.group(1)):,.0f}"]],
+        )
+    )
+    return []
+
+
 def run(*, database: str = "sqlite", journeys: int = JOURNEYS) -> list[str]:
     label = "PostgreSQL" if database == "postgres" else "SQLite"
     print(f"\n== instructions: {journeys} whole journeys in process, {label}, callgrind ==")
-    if not (shutil.which("valgrind") and shutil.which("callgrind_control")):
-        print("(Valgrind is not installed: `apt-get install valgrind` to count instructions)")
+    if not _have_valgrind():
         return []
     folder = Path(tempfile.mkdtemp(prefix="porth-instructions-"))
     try:
@@ -73,33 +145,14 @@ def run(*, database: str = "sqlite", journeys: int = JOURNEYS) -> list[str]:
             url = f"sqlite:///{folder / 'bench.sqlite3'}"
         here = [sys.executable, "-m", "bench.instructions"]
         subprocess.run([*here, "--prepare", url], check=True, cwd=servers.ROOT)
-        env = {**os.environ, "PYTHONMALLOC": "malloc"}  # Valgrind's advice for Python
-        done = subprocess.run(
-            [
-                "valgrind",
-                "--tool=callgrind",
-                "--instr-atstart=no",
-                "--cache-sim=no",
-                f"--callgrind-out-file={folder / 'callgrind.out'}",
-                *here,
-                "--walk",
-                url,
-                str(journeys),
-            ],
-            capture_output=True,
-            text=True,
-            cwd=servers.ROOT,
-            env=env,
-        )
+        instructions, out, err = _callgrind(folder, "--walk", url, str(journeys))
     finally:
         shutil.rmtree(folder, ignore_errors=True)
         if database == "postgres":
             servers.postgres_drop()
-    counted = re.search(r"Collected : (\d+)", done.stderr)
-    kinds = dict(re.findall(r"^requests (.+): (\d+)$", done.stdout, re.MULTILINE))
-    if done.returncode != 0 or counted is None or not kinds:
-        return [f"callgrind run failed ({done.returncode}): {done.stderr[-500:]}"]
-    instructions = int(counted.group(1))
+    kinds = dict(re.findall(r"^requests (.+): (\d+)$", out, re.MULTILINE))
+    if instructions is None or not kinds:
+        return [err if instructions is None else "no requests were counted"]
     requests = sum(int(n) for n in kinds.values())
     print(
         table(
@@ -118,7 +171,9 @@ def run(*, database: str = "sqlite", journeys: int = JOURNEYS) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.instructions", description=__doc__)
     parser.add_argument("--postgres", action="store_true", help="on PostgreSQL, not SQLite")
-    parser.add_argument("--journeys", type=int, default=JOURNEYS)
+    parser.add_argument("--engine", action="store_true", help="per engine step, not per request")
+    parser.add_argument("--journeys", type=int, default=None)
+    parser.add_argument("--engine-walk", type=int, metavar="JOURNEYS", help=argparse.SUPPRESS)
     parser.add_argument("--prepare", metavar="URL", help=argparse.SUPPRESS)
     parser.add_argument("--walk", nargs=2, metavar=("URL", "JOURNEYS"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -129,8 +184,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.walk:
         _walk(args.walk[0], int(args.walk[1]))
         return 0
+    if args.engine_walk:
+        _engine_walk(args.engine_walk)
+        return 0
+    if args.engine:
+        return 1 if run_engine(journeys=args.journeys or ENGINE_JOURNEYS) else 0
     database = "postgres" if args.postgres else "sqlite"
-    return 1 if run(database=database, journeys=args.journeys) else 0
+    return 1 if run(database=database, journeys=args.journeys or JOURNEYS) else 0
 
 
 if __name__ == "__main__":
