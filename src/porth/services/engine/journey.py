@@ -215,10 +215,16 @@ def prune(definition: Definition, state: State, today: date) -> State:
 
 def next_page(definition: Definition, state: State, today: date) -> str:
     """The first page on the route the citizen has not finished, or check-your-answers."""
-    # Called after every answer, over a route that grows with the journey: the scan runs in C.
-    return next(
-        filterfalse(state.done.__contains__, route(definition, state, today).ids), CHECK_ANSWERS
-    )
+    current = route(definition, state, today)
+    ids, done = current.ids, state.done
+    # Called after every answer. Mostly the finished pages are the route's first ones: if the
+    # route's first k pages are finished, k being how many pages are, those are all of them
+    # and the answer is the page after. A set operation checks that without calling Python
+    # for each page; otherwise, scan.
+    finished = len(done)
+    if done.issuperset(ids[:finished]):
+        return ids[finished] if finished < len(ids) else CHECK_ANSWERS
+    return next(filterfalse(done.__contains__, ids), CHECK_ANSWERS)
 
 
 def reachable(definition: Definition, state: State, page_id: str, today: date) -> bool:
