@@ -86,8 +86,9 @@ class _Plan:
         )
         # Pages whose answers no routing condition reads: finishing one leaves the route as
         # it was.
+        routed = set(self.routing_fields)
         self.unrouted = frozenset(
-            page.id for page in pages if not {q.id for q in page.fields} & set(self.routing_fields)
+            page.id for page in pages if routed.isdisjoint(q.id for q in page.fields)
         )
         every = routing + [r.when for _, q in definition.questions.values() for r in q.rules]
         self.expression_fields = frozenset().union(*(referenced_fields(e) for e in every if e))
@@ -217,10 +218,9 @@ def next_page(definition: Definition, state: State, today: date) -> str:
     """The first page on the route the citizen has not finished, or check-your-answers."""
     current = route(definition, state, today)
     ids, done = current.ids, state.done
-    # Called after every answer. Mostly the finished pages are the route's first ones: if the
-    # route's first k pages are finished, k being how many pages are, those are all of them
-    # and the answer is the page after. A set operation checks that without calling Python
-    # for each page; otherwise, scan.
+    # Called after every answer. Usually the k finished pages are the route's first k: one
+    # set operation checks that (no Python call per page), and the answer is the page after
+    # them. Otherwise (an answer changed the route), scan the route.
     finished = len(done)
     if done.issuperset(ids[:finished]):
         return ids[finished] if finished < len(ids) else CHECK_ANSWERS
