@@ -121,7 +121,7 @@ def run_engine(*, journeys: int = ENGINE_JOURNEYS) -> list[str]:
         shutil.rmtree(folder, ignore_errors=True)
     steps = re.search(r"^steps: (\d+)$", out, re.MULTILINE)
     if instructions is None or steps is None:
-        return [err]
+        return [err if instructions is None else "no steps were counted"]
     print(
         table(
             ["measure", "value"],
