@@ -748,7 +748,7 @@ def test_welsh_choice_is_remembered_on_the_next_page(
         "07624 123456",  # Isle of Man: chosen by its leading digits
         "01624 123456",
         "07524 123456",  # Isle of Man's leading digits, not an Isle of Man range
-        "07457 612345",
+        "07457 612345",  # Isle of Man mobile
         "+1 268 464 1234",  # Antigua: NANPA, chosen by leading digits
         "+1 212 555 0100",
         "+1 415 555 2671",
@@ -764,7 +764,7 @@ def test_welsh_choice_is_remembered_on_the_next_page(
         "+44 1234",
     ],
 )
-def test_phone_validity_is_the_libraries(text: str) -> None:
+def test_phone_check_agrees_with_phonenumbers(text: str) -> None:
     """Our faster check gives phonenumbers' own verdict, for every region sharing a code."""
     number = phonenumbers.parse(text, "GB")
     assert is_valid_number(number) == phonenumbers.is_valid_number(number)
@@ -775,7 +775,7 @@ def test_phone_validity_is_the_libraries(text: str) -> None:
     prefix=st.sampled_from(["", "7", "1", "74576", "1624", "7524", "7624", "1481", "1534", "268"]),
     rest=st.integers(0, 10**8),
 )
-def test_phone_validity_is_the_libraries_everywhere(
+def test_phone_check_agrees_with_phonenumbers_for_any_number(
     country_code: int, prefix: str, rest: int
 ) -> None:
     number = phonenumbers.PhoneNumber(
