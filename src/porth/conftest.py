@@ -51,3 +51,14 @@ def services_dir(tmp_path: Path, settings: object) -> Iterator[Callable[..., Def
 
     yield add
     registry.reload()
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """`@pytest.mark.fast_path("name", …)`: a test of those optimisations themselves, skipped
+    when PORTH_FAST_PATH leaves any of them out (the behaviour tests run in both modes)."""
+    from porth import fastpath
+
+    for mark in item.iter_markers("fast_path"):
+        off = [name for name in mark.args if not fastpath.on(name)]
+        if off:
+            pytest.skip(f"PORTH_FAST_PATH leaves out {', '.join(off)}")

@@ -14,7 +14,7 @@ from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from porth.utils import sql
+from porth.fastpath import sql
 
 from .models import AuditEvent, AuditHead
 

@@ -13,9 +13,9 @@ from django.utils import timezone
 from porth.accounts.access import CASE_ROLES
 from porth.accounts.models import Organisation, User
 from porth.audit.service import record
+from porth.fastpath import sql
 from porth.services.definition import Definition
 from porth.services.definition.models import CaseAction
-from porth.utils import sql
 from porth.utils.crypto import blind_index, encrypt
 
 from .models import Case, CaseEvent, Queue

@@ -2,18 +2,21 @@ from django.apps import AppConfig
 
 
 class PorthConfig(AppConfig):
-    """Project-wide configuration checks (see checks.py), and Django's per-request state
-    kept in faster Locals (see porth.utils.locals)."""
+    """Project-wide configuration checks, and the fast path's start-up (see porth.fastpath)."""
 
     name = "porth.conf"
     label = "porth"
     verbose_name = "Porth"
 
     def ready(self) -> None:
-        from porth.utils import locals
+        from porth import fastpath
+        from porth.fastpath import checks as fastpath_checks  # noqa: F401 - registers them
 
         from . import checks  # noqa: F401 - registers the system checks
 
         # First in INSTALLED_APPS, so this runs before any other app's ready(), request or
         # connection.
-        locals.install()
+        if fastpath.on("locals"):
+            from porth.fastpath import locals
+
+            locals.install()

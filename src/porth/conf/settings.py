@@ -9,6 +9,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from porth import fastpath
+
 BASE_DIR = Path(__file__).resolve().parent.parent  # src/porth
 PROJECT_DIR = BASE_DIR.parent.parent  # the repository
 
@@ -24,6 +26,15 @@ def _bool(name: str, default: bool) -> bool:
 
 
 DEBUG = _bool("PORTH_DEBUG", False)
+# Which of Porth's fast-path optimisations run: on (all, the default), off (plain Django), or
+# a list such as "all,-gzip" (see porth.fastpath and docs/performance.md).
+PORTH_FAST_PATH = fastpath.parse(os.environ.get("PORTH_FAST_PATH", "on"))
+
+
+def _fast(name: str) -> bool:
+    return name in PORTH_FAST_PATH
+
+
 # Dev and test use a fixed, public key: fine for a laptop, refused in production by a check.
 SECRET_KEY = os.environ.get("PORTH_SECRET_KEY", "" if PRODUCTION else "porth-dev-only-not-secret")
 ALLOWED_HOSTS = os.environ.get(
@@ -69,10 +80,15 @@ AXES_COOLOFF_TIME = float(os.environ.get("PORTH_LOCKOUT_HOURS", "0.5"))
 AXES_LOCKOUT_PARAMETERS = ["username"]
 # Axes warns that address-only attackers are not limited; locking by address would lock a
 # whole council office (one NAT address) out after five typos, so we lock by user name.
-# Django's deploy checks W001/W002 look for its own security and frame-options middleware;
-# porth.utils.middleware.SecurityHeadersMiddleware sends those headers (tests pin them).
-# Axes' W002 looks for its middleware in MIDDLEWARE; it runs inside StaffMiddleware.
-SILENCED_SYSTEM_CHECKS = ["axes.W006", "axes.W002", "security.W001", "security.W002"]
+SILENCED_SYSTEM_CHECKS = [
+    "axes.W006",
+    # Django's and django-axes' "middleware not installed" warnings, only while the fast
+    # path's middleware stands in for theirs: porth.fastpath.checks runs their checks as if
+    # it did not, so nothing they would catch goes unsaid.
+    *(["security.W001", "security.W002"] if _fast("security_headers") else []),
+    *(["security.W003"] if _fast("csrf") else []),
+    *(["axes.W002"] if _fast("staff_only_auth") else []),
+]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = True
 OTP_TOTP_ISSUER = os.environ.get("PORTH_TOTP_ISSUER", "Porth")
@@ -80,23 +96,47 @@ OTP_TOTP_ISSUER = os.environ.get("PORTH_TOTP_ISSUER", "Porth")
 PORTH_STAFF_IDLE_MINUTES = float(os.environ.get("PORTH_STAFF_IDLE_MINUTES", "30"))
 PORTH_STAFF_MAX_HOURS = float(os.environ.get("PORTH_STAFF_MAX_HOURS", "8"))
 
-MIDDLEWARE = [
-    # Does the work of Django's Security, XFrameOptions and ContentSecurityPolicy middleware
-    # from the same settings, in one layer (see its docstring for why).
-    "porth.utils.middleware.SecurityHeadersMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
-    "porth.utils.middleware.GZipMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
-    "porth.utils.middleware.LanguageMiddleware",
-    "porth.utils.middleware.CommonMiddleware",  # Django's, checking the Host header once
-    "porth.utils.csrf.CsrfViewMiddleware",  # Django's, checking the usual POST faster
-    "porth.accounts.middleware.StaffMiddleware",  # runs PORTH_STAFF_MIDDLEWARE, for staff only
-]
 PORTH_STAFF_MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",  # after authentication: it checks the second factor
     "porth.accounts.middleware.StaffSessionMiddleware",
     "axes.middleware.AxesMiddleware",
+]
+MIDDLEWARE = [
+    *(
+        # One layer doing the work of the three below, from the same settings.
+        ["porth.fastpath.middleware.SecurityHeadersMiddleware"]
+        if _fast("security_headers")
+        else [
+            "django.middleware.security.SecurityMiddleware",
+            "django.middleware.clickjacking.XFrameOptionsMiddleware",
+            "django.middleware.csp.ContentSecurityPolicyMiddleware",
+            "porth.utils.middleware.ExtraSecurityHeadersMiddleware",
+        ]
+    ),
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    (
+        "porth.fastpath.middleware.GZipMiddleware"
+        if _fast("gzip")
+        else "django.middleware.gzip.GZipMiddleware"
+    ),
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "porth.utils.middleware.LanguageMiddleware",
+    (
+        "porth.fastpath.middleware.CommonMiddleware"
+        if _fast("host")
+        else "django.middleware.common.CommonMiddleware"
+    ),
+    (
+        "porth.fastpath.csrf.CsrfViewMiddleware"
+        if _fast("csrf")
+        else "django.middleware.csrf.CsrfViewMiddleware"
+    ),
+    *(
+        ["porth.fastpath.staff.StaffMiddleware"]  # runs PORTH_STAFF_MIDDLEWARE, for staff only
+        if _fast("staff_only_auth")
+        else PORTH_STAFF_MIDDLEWARE
+    ),
 ]
 
 ROOT_URLCONF = "porth.urls"
@@ -122,8 +162,8 @@ DATABASES = {
         os.environ.get("DATABASE_URL", f"sqlite:///{PROJECT_DIR / 'var' / 'porth.sqlite3'}"),
         conn_max_age=600,
         # A SELECT 1 before a request's first query, so that a restarted database does not
-        # fail a citizen's request; on PostgreSQL only after an idle second (see
-        # porth.utils.postgresql). Behind a pooler that checks connections itself,
+        # fail a citizen's request; on PostgreSQL, with the fast path, only after an idle
+        # second (see porth.fastpath.postgresql). Behind a pooler that checks connections itself,
         # PORTH_DB_HEALTH_CHECKS=0.
         conn_health_checks=_bool("PORTH_DB_HEALTH_CHECKS", True),
     )
@@ -138,13 +178,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = None
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"]["ENGINE"] = "porth.utils.postgresql"  # Django's, checked when idle
+    if _fast("postgresql"):
+        DATABASES["default"]["ENGINE"] = "porth.fastpath.postgresql"  # checked when idle
     # PostgreSQL binds the parameters itself, instead of psycopg quoting them into the SQL
-    # in Python: 8% less CPU per journey request in make bench.
+    # in Python (docs/performance.md).
     DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
     # A statement run five times on a connection (every journey page's) is prepared, so the
-    # server stops parsing and planning it: PostgreSQL's CPU per journey -20%, journeys/s
-    # +7% in make bench. Poolers in transaction mode need prepared statements turned off
+    # server stops parsing and planning it (docs/performance.md). Poolers in transaction mode need prepared statements turned off
     # (or PgBouncer 1.21+ with max_prepared_statements).
     if _bool("PORTH_DB_PREPARED_STATEMENTS", True):
         DATABASES["default"]["OPTIONS"]["prepare_threshold"] = 5
@@ -152,7 +192,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Sessions only carry the ids of journeys in progress, so a signed cookie is enough and
 # saves a database round trip on every page.
-SESSION_ENGINE = "porth.utils.sessions"  # Django's signed cookies, checked ones remembered
+SESSION_ENGINE = (
+    "porth.fastpath.sessions"  # Django's signed cookies, checked ones remembered
+    if _fast("sessions")
+    else "django.contrib.sessions.backends.signed_cookies"
+)
 SESSION_COOKIE_NAME = "porth_session"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -167,8 +211,13 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-SECURE_SSL_REDIRECT = _bool("PORTH_SSL_REDIRECT", False)
+# Production is HTTPS only: plain HTTP is redirected, and browsers are told (HSTS) to use
+# HTTPS for this host and its subdomains, and may preload that. A council whose subdomains
+# are not all HTTPS yet sets PORTH_HSTS_INCLUDE_SUBDOMAINS=0 and PORTH_HSTS_PRELOAD=0.
+SECURE_SSL_REDIRECT = _bool("PORTH_SSL_REDIRECT", PRODUCTION)
 SECURE_HSTS_SECONDS = int(os.environ.get("PORTH_HSTS_SECONDS", 31536000 if PRODUCTION else 0))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _bool("PORTH_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+SECURE_HSTS_PRELOAD = _bool("PORTH_HSTS_PRELOAD", PRODUCTION)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else None
 
 # The GOV.UK template has one inline script (it marks the body as JS-enabled); it is

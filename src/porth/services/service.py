@@ -4,7 +4,7 @@ from functools import cache
 
 from django.db import connection, transaction
 
-from porth.utils import sql
+from porth.fastpath import sql
 
 from .definition import Definition
 from .models import DefinitionVersion

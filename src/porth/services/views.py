@@ -4,7 +4,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
-from porth.utils.shells import render_page
+from porth.fastpath.shells import render_page
 
 from . import registry
 from .search import search
@@ -16,10 +16,10 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:200]
     services = sorted(registry.definitions().values(), key=lambda d: d.name.get(language))
     found = search(services, query, language)
-    context = {"services": found, "query": query, "total": len(services)}
+    shared = {"services": found, "query": "", "total": len(services)}
     # Without a search the page is the same for everyone (for these definitions).
-    key = None if query else ("catalogue", language, *(d.version for d in services))
-    return render_page(request, "catalogue.html", context, shell_key=key, slots={})
+    whole = {"query": query} if query else None
+    return render_page(request, "catalogue.html", shared, slots={}, whole=whole)
 
 
 @require_safe
@@ -27,5 +27,4 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
     definition = registry.get(slug)
     if definition is None:
         raise Http404
-    key = (slug, definition.version, "start", get_language())
-    return render_page(request, "start.html", {"service": definition}, shell_key=key, slots={})
+    return render_page(request, "start.html", {"service": definition}, slots={})

@@ -3,13 +3,14 @@
 from datetime import date
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from porth.audit import service as audit
+from porth.fastpath import sql
 from porth.services import service as services
 from porth.services.definition import Definition
 from porth.services.engine import State, is_complete, prune, submitted_answers
-from porth.utils import crypto, sql
+from porth.utils import crypto
 
 from . import signals, store
 from .models import Channel, Journey, Submission
@@ -156,12 +157,10 @@ def submit(
                 channel=locked.channel,
                 submitted_by_id=locked.assisted_by_id,
             )
-            # A clash is skipped rather than raised: no savepoint around every submission.
-            if sql.insert(submission, skip_conflicts=True):
+            # A reference clash is skipped rather than raised (no savepoint around every
+            # submission): draw another. Any other clash raises.
+            if sql.insert(submission, unless_taken="reference"):
                 break
-            if Submission.objects.filter(journey=locked).exists():  # cannot be: it is locked
-                raise IntegrityError(f"journey {locked.pk} was sent already")
-            # else a reference clash: draw another
         else:
             raise RuntimeError("could not draw an unused reference")
         audit.record(

@@ -1,11 +1,11 @@
 """Rendering a page's questions and the check-your-answers rows, with what is the same for
-everyone cached.
+everyone kept (the fast path's "shells": see porth.fastpath.shells).
 
 The GOV.UK macros are most of a question page's rendering time. A question with no answer
-and no error renders the same for everyone (given the definition version and language), so
-that HTML is kept; anything showing a citizen's answer or error is rendered fresh and never
-kept, so no personal data sits in the cache. Check-your-answers rows are kept without their
-answer, which is filled in per request.
+and no error is rendered from the definition, page, question and language alone (no
+citizen's values), and that HTML is kept under exactly those; anything showing a citizen's
+answer or error is rendered fresh and never kept. Check-your-answers rows are kept without
+their answer, which is filled in per request.
 """
 
 from collections.abc import Sequence
@@ -16,6 +16,7 @@ from django.template.loader import get_template
 from django.utils.translation import gettext
 from markupsafe import Markup, escape
 
+from porth import fastpath
 from porth.services import questions
 from porth.services.definition import Definition, Page
 from porth.services.engine import SummaryRow
@@ -38,17 +39,18 @@ def render_questions(
     language: str,
 ) -> dict[str, Markup]:
     single = len(page.fields) == 1 and page.title is None
+    keep = fastpath.on("shells")
     out = {}
     for q in page.fields:
         qtype = questions.get(q.type)
         error = errors.get(q.id)
-        blank = error is None and not any(values.get(k) for k in qtype.keys(q))
-        key = (definition.slug, definition.version, page.id, q.id, language)
-        if blank and key in _blank:
-            out[q.id] = _blank[key]
+        if not keep or error is not None or any(values.get(k) for k in qtype.keys(q)):
+            out[q.id] = Markup(_macro()(q, qtype.template, language, values, error, single))
             continue
-        html = Markup(_macro()(q, qtype.template, language, values, error, single))
-        if blank:
+        key = (definition.slug, definition.version, page.id, q.id, language)
+        html = _blank.get(key)
+        if html is None:
+            html = Markup(_macro()(q, qtype.template, language, {}, None, single))
             if len(_blank) >= MAX_KEPT:  # only after many definition versions
                 _blank.clear()
             _blank[key] = html
@@ -60,12 +62,12 @@ def render_summary(
     definition: Definition, rows: Sequence[tuple[SummaryRow, str]], language: str
 ) -> Markup:
     """The check-your-answers list: each row's markup (label, change link) is rendered once
-    per question and language, and the citizen's answer put in it (rendering the rows
-    afresh each time took 40% of the page's time; measured)."""
+    per question and language, and the citizen's answer put in it."""
     parts = ['<dl class="govuk-summary-list govuk-!-margin-bottom-9">']
+    keep = fastpath.on("shells")
     for row, shown in rows:
         key = (definition.slug, definition.version, row.page.id, row.question.id, language)
-        shell = _rows.get(key)
+        shell = _rows.get(key) if keep else None
         if shell is None:
             html = get_template("summary_row.html").render(
                 {
@@ -79,9 +81,11 @@ def render_summary(
             before, found, after = html.partition(_VALUE)
             if not found:
                 raise RuntimeError("summary_row.html: the value marker was escaped or lost")
-            if len(_rows) >= MAX_KEPT:  # only after many definition versions
-                _rows.clear()
-            shell = _rows[key] = (before, after)
+            shell = (before, after)
+            if keep:
+                if len(_rows) >= MAX_KEPT:  # only after many definition versions
+                    _rows.clear()
+                _rows[key] = shell
         value = str(escape(shown or gettext("Not given"))).replace("\n", "<br>")
         parts += [shell[0], value, shell[1]]
     parts.append("</dl>")

@@ -1,34 +1,32 @@
-"""The queries every journey makes, written out once instead of built per request, and the
-journeys this worker read or wrote lately.
+"""Reading and saving journeys in progress, checked against the revision they were read at.
 
-Building a query through the ORM costs more than running it on SQLite (~0.15 ms against
-~0.03 ms, measured); a citizen's page makes one or two of these, so the SQL is composed once
-from the models' own metadata and reused. Everything else goes through the ORM as usual.
+Saves are checked against the revision they were made from, so a journey changed meanwhile
+(another tab, another worker) is never overwritten: `Stale` is raised and the view reads it
+afresh.
 
-Every answer is a POST that saves the journey and a GET of the next page that reads it back,
-usually in the same worker (the browser keeps its connection). So a worker keeps the rows it
-read or wrote lately (encrypted, as stored) by id and revision, and a cookie names the
-revision the browser was last sent (views._revision): a page reads its journey from the
-database only when this worker has not got that revision. Saves are checked against the
-revision they were made from, so a journey changed meanwhile (another tab, another worker)
-is never overwritten: `Stale` is raised and the view reads it afresh. The journeys a worker
-sent are remembered too (their reference), for the confirmation page that follows.
+With the fast path's "journey_memory" (porth.fastpath), the queries every journey page makes
+are composed once from the models' metadata and run through porth.fastpath.sql, and a worker
+keeps the rows it read or wrote lately (encrypted, as stored) by id and revision: a cookie
+names the revision the browser was last sent (views._revision), and a page reads its journey
+from the database only when this worker has not got that revision. The journeys a worker sent
+are remembered too (their reference), for the confirmation page that follows. Without it,
+every page reads its journey through the ORM.
 """
 
-import threading
-import time
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connection
-from django.db.models import signals
-from django.db.models.base import ModelState
+from django.db.models import F
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.utils import timezone
 
-from porth.utils import sql
+from porth import fastpath
+from porth.fastpath import sql
+from porth.fastpath.memory import Recent
 
 from .models import Journey, Submission
 
@@ -86,68 +84,37 @@ class Stale(Exception):
 
 
 RECENT_SIZE = 2000  # journeys; a few MB at most
-RECENT_SECONDS = 300.0  # bounds how long a journey deleted elsewhere could still be shown
-type _Memory = OrderedDict[str, tuple[Any, float]]  # journey id -> (what, when kept)
-_recent: _Memory = OrderedDict()  # the journeys: (revision, row as stored)
-_sent: _Memory = OrderedDict()  # the journeys this worker sent: their Sent
-_memory_lock = threading.Lock()  # for both memories
-
-
-def _put(memory: _Memory, journey_id: str, what: Any) -> None:
-    now = time.monotonic()
-    with _memory_lock:
-        memory[journey_id] = (what, now)
-        memory.move_to_end(journey_id)
-        while memory and (
-            len(memory) > RECENT_SIZE or now - next(iter(memory.values()))[1] >= RECENT_SECONDS
-        ):
-            memory.popitem(last=False)
-
-
-def _get(memory: _Memory, journey_id: str) -> Any:
-    with _memory_lock:
-        found = memory.get(journey_id)
-    if found is None or time.monotonic() - found[1] >= RECENT_SECONDS:
-        return None
-    return found[0]
+RECENT_SECONDS = 300.0  # bounds how long a change made elsewhere could go unseen
+_recent = Recent(size=RECENT_SIZE, seconds=RECENT_SECONDS)  # id -> (revision, stored row)
+_sent = Recent(size=RECENT_SIZE, seconds=RECENT_SECONDS)  # id -> its Sent
 
 
 def _keep(journey: Journey) -> None:
-    _put(
-        _recent,
-        journey.pk,
-        (journey.revision, tuple(getattr(journey, name) for name in _sql().attnames)),
-    )
+    if fastpath.on("journey_memory"):
+        row = tuple(getattr(journey, name) for name in _sql().attnames)
+        _recent.put(journey.pk, (journey.revision, row))
 
 
 def _recall(journey_id: str, revision: int) -> Journey | None:
-    found = _get(_recent, journey_id)
+    found = _recent.get(journey_id)
     if found is None or found[0] != revision:
         return None
-    return _rebuild(found[1])
+    return _from_row(found[1])
 
 
-def _rebuild(values: tuple[Any, ...]) -> Journey:
-    """The Journey `Journey.from_db` makes of a stored row, without `Model.__init__`: its
-    loop over the fields and two signals took 35,000 instructions of the 1.3 million of a
-    question page (`python -m bench.instructions`), to set a dozen plain attributes. The same
-    instance dict and state result (a test compares them); when anyone listens to
-    `pre_init` or `post_init`, it is made by `from_db`, so that they hear of it."""
-    attnames = _sql().attnames
-    if signals.pre_init.receivers or signals.post_init.receivers:
-        return Journey.from_db(DEFAULT_DB_ALIAS, attnames, values)
-    journey = Journey.__new__(Journey)
-    state = ModelState()
-    state.adding, state.db = False, DEFAULT_DB_ALIAS
-    journey.__dict__.update(zip(attnames, values, strict=True), _state=state)
-    return journey
+def _from_row(values: tuple[Any, ...]) -> Journey:
+    return Journey.from_db(DEFAULT_DB_ALIAS, _sql().attnames, values)
 
 
 def forget(journey_id: str) -> None:
     """Drop what this worker remembers of a journey (it was deleted or sent)."""
-    with _memory_lock:
-        _recent.pop(journey_id, None)
-        _sent.pop(journey_id, None)
+    _recent.forget(journey_id)
+    _sent.forget(journey_id)
+
+
+@receiver(post_delete, sender=Journey)
+def _deleted(instance: Journey, **kwargs: Any) -> None:
+    forget(instance.pk)
 
 
 def open_journey(
@@ -156,10 +123,13 @@ def open_journey(
     """The journey with this id, if it has not been submitted.
 
     With the revision the browser was last sent, a journey this worker saved or read at that
-    revision is taken from memory; otherwise, and without a revision, from the database.
+    revision is taken from memory (with the fast path); otherwise from the database.
     `lock`: read from the database and locked for the rest of the transaction, so that no
     other save can come between this read and a save (SQLite: the transaction locks).
     """
+    if not fastpath.on("journey_memory"):
+        query = Journey.objects.filter(pk=journey_id, submitted_at__isnull=True)
+        return (query.select_for_update() if lock else query).first()
     if revision is not None and not lock:
         recalled = _recall(journey_id, revision)
         if recalled is not None:
@@ -172,12 +142,14 @@ def open_journey(
 
 def lock_journey(journey_id: str) -> Journey | None:
     """The journey with this id, sent or not, locked for the rest of the transaction."""
+    if not fastpath.on("journey_memory"):
+        return Journey.objects.select_for_update().filter(pk=journey_id).first()
     return _one(_sql().lock, journey_id)
 
 
 def _one(statement: str, journey_id: str) -> Journey | None:
     row = sql.one(statement, [journey_id])
-    return _rebuild(row) if row else None
+    return _from_row(row) if row else None
 
 
 def save(journey: Journey) -> None:
@@ -188,22 +160,31 @@ def save(journey: Journey) -> None:
     `forget` it (the journey pages' second try does).
     """
     if journey._state.adding:
-        sql.insert(journey)  # once per journey; through save() it cost 0.2 ms (py-spy)
+        sql.insert(journey)
         _keep(journey)
         return
     updated_at = timezone.now()
-    changed = sql.run(
-        _sql().update,
-        [
-            bytes(journey.state),
-            journey.key_id,
-            journey.version,
-            _when(updated_at),
-            journey.revision + 1,
-            journey.pk,
-            journey.revision,
-        ],
-    )
+    if fastpath.on("journey_memory"):
+        changed = sql.run(
+            _sql().update,
+            [
+                bytes(journey.state),
+                journey.key_id,
+                journey.version,
+                _when(updated_at),
+                journey.revision + 1,
+                journey.pk,
+                journey.revision,
+            ],
+        )
+    else:
+        changed = Journey.objects.filter(pk=journey.pk, revision=journey.revision).update(
+            state=journey.state,
+            key_id=journey.key_id,
+            version=journey.version,
+            updated_at=updated_at,
+            revision=F("revision") + 1,
+        )
     if changed != 1:
         forget(journey.pk)
         raise Stale(journey.pk)
@@ -217,16 +198,25 @@ def finish(journey: Journey) -> None:
     journey.state, journey.key_id = b"", ""
     journey.submitted_at = journey.updated_at = timezone.now()
     journey.revision += 1
-    sql.run(
-        _sql().finish,
-        [
-            b"",
-            _when(journey.submitted_at),
-            _when(journey.updated_at),
-            journey.revision,
-            journey.pk,
-        ],
-    )
+    if fastpath.on("journey_memory"):
+        sql.run(
+            _sql().finish,
+            [
+                b"",
+                _when(journey.submitted_at),
+                _when(journey.updated_at),
+                journey.revision,
+                journey.pk,
+            ],
+        )
+    else:
+        Journey.objects.filter(pk=journey.pk).update(
+            state=b"",
+            key_id="",
+            submitted_at=journey.submitted_at,
+            updated_at=journey.updated_at,
+            revision=journey.revision,
+        )
     forget(journey.pk)
 
 
@@ -238,7 +228,10 @@ class Sent:
 
 def sent(journey_id: str) -> Sent | None:
     """What the journey's submission is known by, if it has been sent."""
-    remembered: Sent | None = _get(_sent, journey_id)
+    if not fastpath.on("journey_memory"):
+        found = Submission.objects.filter(journey_id=journey_id).values_list("reference", "channel")
+        return Sent(*found[0]) if found else None
+    remembered: Sent | None = _sent.get(journey_id)
     if remembered is not None:
         return remembered
     row = sql.one(_sql().sent, [journey_id])
@@ -248,4 +241,5 @@ def sent(journey_id: str) -> Sent | None:
 def remember_sent(journey_id: str, reference: str, channel: str) -> None:
     """The confirmation page that follows a submission needs no query in the worker that
     made it. Call it once the submission is committed (a rolled-back one was never sent)."""
-    _put(_sent, journey_id, Sent(reference, channel))
+    if fastpath.on("journey_memory"):
+        _sent.put(journey_id, Sent(reference, channel))

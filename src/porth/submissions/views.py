@@ -22,12 +22,12 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods, require_safe
 
+from porth.fastpath.shells import render_page
 from porth.services import engine, questions
 from porth.services import service as services
 from porth.services.definition import CHECK_ANSWERS, Definition
 from porth.services.questions.messages import message
 from porth.utils.http import no_store
-from porth.utils.shells import render_page
 from porth.utils.urls import cached_reverse
 
 from . import actions, assisted, store
@@ -214,15 +214,15 @@ def _page(
     return render_page(
         request,
         "page.html",
-        {
-            "service": definition,
-            "page": the_page,
+        {"service": definition, "page": the_page, "errors": []},
+        # Pages with errors are rendered whole: the summary and title change.
+        whole={
             "errors": [
                 {"text": message(e.question, e.invalid), "href": f"#{e.anchor}"} for e in errors
-            ],
-        },
-        # Pages with errors are rendered whole: the summary and title change.
-        shell_key=None if errors else (slug, definition.version, page_id, get_language()),
+            ]
+        }
+        if errors
+        else None,
         slots={
             "questions": render_questions(
                 definition,
@@ -282,8 +282,8 @@ def check_answers(request: HttpRequest, slug: str, *, mode: Mode) -> HttpRespons
     return render_page(
         request,
         "check_answers.html",
-        {"service": definition, "declaration_error": error},
-        shell_key=None if error else (slug, definition.version, CHECK_ANSWERS, language),
+        {"service": definition, "declaration_error": None},
+        whole={"declaration_error": error} if error else None,
         slots={
             "summary": summary,
             "back_url": _back_url(current, CHECK_ANSWERS),
@@ -305,13 +305,8 @@ def confirmation(request: HttpRequest, slug: str, *, mode: Mode) -> HttpResponse
         return HttpResponseRedirect(cached_reverse("start", slug), status=303)
     context: dict[str, Any] = {"service": definition}
     if mode is None:
-        key = (slug, definition.version, "confirmation", get_language())
         return render_page(
-            request,
-            "confirmation.html",
-            context,
-            shell_key=key,
-            slots={"reference": submission.reference},
+            request, "confirmation.html", context, slots={"reference": submission.reference}
         )
     # Sent on someone's behalf: the reference is for the staff member to pass on, and
     # assisted mode ends here; this browser's own journeys are as they were.

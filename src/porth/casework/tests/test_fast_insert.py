@@ -1,17 +1,19 @@
-"""porth.utils.sql.insert writes the row Model.save() would, for the models that use it."""
+"""porth.fastpath.sql.insert writes the row Model.save() would, for the models that use it."""
 
 from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.db import models
+from django.db import IntegrityError, models, transaction
+from django.db.models.functions import Now
 from django.db.models.signals import post_save, pre_save
+from django.test.utils import isolate_apps
 from django.utils import timezone
 
 from porth.audit.models import AuditEvent
 from porth.casework.models import Case, CaseEvent
+from porth.fastpath import sql
 from porth.submissions.models import Journey, Submission
-from porth.utils import sql
 
 from .helpers import definition_version, make_case, organisation, staff
 
@@ -100,3 +102,47 @@ def test_the_rows_are_those_save_would_write() -> None:
     one, two = _row(AuditEvent, audit_saved.pk), _row(AuditEvent, audit_inserted.pk)
     assert (one.pop("hash"), two.pop("hash")) == ("1" * 64, "2" * 64)
     assert one == two
+
+
+def _submission(reference: str, journey: Journey | None) -> Submission:
+    return Submission(
+        reference=reference,
+        journey=journey,
+        service="test-service",
+        definition=definition_version(),
+        answers=b"\x00",
+        key_id="k1",
+        language="en",
+    )
+
+
+def test_a_taken_reference_is_skipped_but_any_other_clash_raises() -> None:
+    journey = Journey(service="test-service", version="abc", state=b"\x01", key_id="k1")
+    journey.save()
+    first = _submission("AA-0001", journey)
+    assert sql.insert(first, unless_taken="reference")
+
+    clash = _submission("AA-0001", None)  # the same reference: skipped, no row written
+    assert not sql.insert(clash, unless_taken="reference")
+    assert clash._state.adding and Submission.objects.count() == 1
+
+    second_for_the_journey = _submission("AA-0002", journey)  # one journey, one submission
+    with pytest.raises(IntegrityError), transaction.atomic():
+        sql.insert(second_for_the_journey, unless_taken="reference")
+    assert Submission.objects.count() == 1
+
+
+def test_only_a_unique_field_can_be_taken() -> None:
+    with pytest.raises(ValueError, match=r"Submission\.service is not unique"):
+        sql.insert(_submission("AA-0003", None), unless_taken="service")
+
+
+@isolate_apps("porth.casework")
+def test_a_model_with_a_database_default_is_written_by_save() -> None:
+    class Defaulted(models.Model):
+        made = models.DateTimeField(db_default=Now())
+
+        def __str__(self) -> str:
+            return "defaulted"
+
+    assert sql._statement(Defaulted, None) is None  # save() writes what the database fills

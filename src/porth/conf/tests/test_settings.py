@@ -31,11 +31,17 @@ POSTGRES = "postgres://porth@db.example:5432/porth"
 
 
 def test_postgresql_binds_parameters_on_the_server_and_checks_idle_connections() -> None:
-    assert _database(DATABASE_URL=POSTGRES) == {
-        "engine": "porth.utils.postgresql",
+    assert _database(DATABASE_URL=POSTGRES, PORTH_FAST_PATH="on") == {
+        "engine": "porth.fastpath.postgresql",
         "checks": True,
         "options": {"server_side_binding": True, "prepare_threshold": 5},
     }
+
+
+def test_without_the_fast_path_postgresql_is_djangos_own_backend() -> None:
+    found = _database(DATABASE_URL=POSTGRES, PORTH_FAST_PATH="all,-postgresql")
+    assert found["engine"] == "django.db.backends.postgresql"
+    assert found["checks"] is True
 
 
 @pytest.mark.parametrize("value", ["0", "false"])

@@ -110,6 +110,7 @@ def test_post_with_csrf_token_from_the_page_is_accepted(service: None) -> None:
     assert response.status_code == 303
 
 
+@pytest.mark.fast_path("csrf")
 def test_later_pages_mask_the_token_afresh_without_resending_the_cookie(service: None) -> None:
     browser = Client(enforce_csrf_checks=True)
     assert "csrftoken" in browser.get(f"{BASE}/name").cookies  # the first page sets it

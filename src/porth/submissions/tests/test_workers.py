@@ -2,7 +2,6 @@
 citizen out-of-date answers, nor lets an out-of-date tab overwrite newer ones."""
 
 import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
@@ -10,6 +9,7 @@ import pytest
 from django.db.models.signals import post_init
 from django.test import Client
 
+from porth.fastpath.memory import Recent
 from porth.submissions import store, views
 from porth.submissions.models import Journey
 from porth.submissions.views import REVISION_COOKIE
@@ -24,10 +24,14 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("definition")]
 Workers = Callable[[int], None]
 
 
+def _memory() -> Recent:
+    return Recent(size=store.RECENT_SIZE, seconds=store.RECENT_SECONDS)
+
+
 @pytest.fixture
 def worker(monkeypatch: Any) -> Workers:
     """`worker(n)`: the next requests are served by worker n, with a memory of its own."""
-    memories = [(OrderedDict[str, Any](), OrderedDict[str, Any]()) for _ in range(2)]
+    memories = [(_memory(), _memory()) for _ in range(2)]
 
     def serve_with(n: int) -> None:
         monkeypatch.setattr(store, "_recent", memories[n][0])
@@ -85,6 +89,7 @@ def test_after_sending_no_worker_shows_the_answers_again(client: Client, worker:
     assert NAME not in client.get(f"{BASE}/name").content.decode()
 
 
+@pytest.mark.fast_path("journey_memory")
 def test_the_confirmation_is_shown_by_the_worker_that_sent_without_a_query(
     client: Client,
     worker: Workers,
@@ -112,10 +117,11 @@ def test_a_submission_rolled_back_is_not_remembered_as_sent(
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
         client.post(CHECK)
 
-    assert not store._sent
+    assert not store._sent._kept
     assert client.get(CONFIRMATION).headers["Location"] == f"{BASE}/"  # nothing was sent
 
 
+@pytest.mark.fast_path("journey_memory")
 def test_the_next_page_is_shown_without_reading_the_database(
     client: Client, django_assert_num_queries: Any
 ) -> None:
@@ -125,28 +131,31 @@ def test_the_next_page_is_shown_without_reading_the_database(
         assert client.get(following).status_code == 200
 
 
+@pytest.mark.fast_path("journey_memory")
 def test_a_journey_remembered_too_long_ago_is_read_again(
     client: Client, django_assert_num_queries: Any, monkeypatch: Any
 ) -> None:
     following = _answer(client, "name", {"full_name": NAME})
-    monkeypatch.setattr(store, "RECENT_SECONDS", 0.0)
+    monkeypatch.setattr(store._recent, "seconds", 0.0)
 
     with django_assert_num_queries(1):
         assert client.get(following).status_code == 200
 
 
+@pytest.mark.fast_path("journey_memory")
 def test_a_worker_remembers_journeys_encrypted_and_only_so_many(
     client: Client, worker: Workers, monkeypatch: Any
 ) -> None:
-    monkeypatch.setattr(store, "RECENT_SIZE", 2)
+    monkeypatch.setattr(store._recent, "size", 2)
     for _ in range(3):
         _answer(Client(), "name", {"full_name": NAME})
 
-    assert len(store._recent) == 2
+    kept = store._recent._kept
+    assert len(kept) == 2
     stored = {journey.pk: bytes(journey.state) for journey in Journey.objects.all()}
-    for journey_id, ((_revision, row), _when) in store._recent.items():
+    for journey_id, ((_revision, row), _when) in kept.items():
         assert bytes(row[_attnames().index("state")]) == stored[journey_id]
-    assert NAME.encode() not in repr(store._recent).encode()
+    assert NAME.encode() not in repr(kept).encode()
 
 
 def _attnames() -> list[str]:
@@ -216,6 +225,7 @@ def test_a_save_after_a_locked_read_cannot_be_overtaken() -> None:
     assert bytes(Journey.objects.get(pk=journey.pk).state) == b"\x01"
 
 
+@pytest.mark.fast_path("journey_memory")
 def test_a_second_try_that_fails_after_saving_leaves_nothing_remembered(
     client: Client, monkeypatch: Any
 ) -> None:
@@ -235,27 +245,6 @@ def test_a_second_try_that_fails_after_saving_leaves_nothing_remembered(
 
 def _fail(*args: Any) -> None:
     raise RuntimeError("after the save")
-
-
-def _journey_made_by_django(row: tuple[Any, ...]) -> Journey:
-    return Journey.from_db("default", store._sql().attnames, row)
-
-
-def test_a_remembered_journey_is_the_instance_django_would_make(client: Client) -> None:
-    _answer(client, "name", {"full_name": NAME})
-    journey_id = client.session[views.SESSION_KEY][test_journey.SLUG]
-    row = store._recent[journey_id][0][1]
-
-    rebuilt, made = store._rebuild(row), _journey_made_by_django(row)
-
-    state = ("adding", "db")
-    assert {k: v for k, v in vars(rebuilt).items() if k != "_state"} == {
-        k: v for k, v in vars(made).items() if k != "_state"
-    }
-    assert [getattr(rebuilt._state, a) for a in state] == [getattr(made._state, a) for a in state]
-    assert rebuilt.state == made.state and rebuilt.assisted_by is None
-    rebuilt.language = "cy"  # an instance of its own: the remembered row is not changed
-    assert store._rebuild(row).language == "en"
 
 
 def test_whoever_listens_for_new_model_instances_hears_of_a_remembered_journey(

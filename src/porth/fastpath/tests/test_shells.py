@@ -2,7 +2,7 @@
 
 from markupsafe import Markup
 
-from porth.utils.shells import _values
+from porth.fastpath.shells import _values
 
 
 def test_slot_values_are_escaped_unless_already_html() -> None:

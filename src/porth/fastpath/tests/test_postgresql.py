@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 if connection.vendor != "postgresql":  # pragma: no cover - the SQLite run
     pytest.skip("PostgreSQL's connection checks", allow_module_level=True)
 
-from porth.utils.postgresql import base  # noqa: E402 - needs psycopg
+from porth.fastpath.postgresql import base  # noqa: E402 - needs psycopg
 
 
 @pytest.fixture

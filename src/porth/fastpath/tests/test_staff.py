@@ -7,7 +7,7 @@ from django.contrib.sessions.backends.signed_cookies import SessionStore
 from django.http import HttpRequest, HttpResponse
 from django.test import RequestFactory, override_settings
 
-from porth.accounts.middleware import StaffMiddleware
+from porth.fastpath.staff import StaffMiddleware
 
 seen: list[str] = []
 

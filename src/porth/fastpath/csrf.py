@@ -1,9 +1,8 @@
 """Django's masked CSRF token, drawn with one call for randomness instead of 32, and checked
-a whole token at a time.
+a whole token at a time ("csrf").
 
 Django masks the CSRF secret afresh for every form, so that a compressed page never repeats
-it (BREACH), and draws the mask a character at a time, each with its own `os.urandom` call:
-about a tenth of a question page's CPU time (measured with `python -m bench.inprocess`).
+it (BREACH), and draws the mask a character at a time, each with its own `os.urandom` call.
 Here the mask comes from one call, and the 32 characters are worked on as bytes (with
 `bytes.translate` and one integer addition) rather than one by one in Python. The token is
 Django's own format (a random mask, then the secret shifted by it, over the same 62
@@ -15,8 +14,7 @@ renew its year-long life (a journey lasts 28 days). That saves a header on every
 
 Checking a posted token the same way (`CsrfViewMiddleware` below) saves what Django spends
 unmasking it a character at a time on a POST, and matching the cookie against a regular
-expression on every request: 90,000 instructions of the average journey request's 1.98
-million (`python -m bench.instructions`).
+expression on every request.
 """
 
 import hmac
@@ -35,7 +33,9 @@ from django.middleware.csrf import (
 )
 from markupsafe import Markup
 
-from .http import checked_host
+from porth import fastpath
+
+from .headers import checked_host
 
 _CHARS = CSRF_ALLOWED_CHARS.encode()
 _N = len(_CHARS)
@@ -90,7 +90,8 @@ def token(request: HttpRequest) -> str:
 
 def hidden_input(request: HttpRequest) -> Markup:
     """The form's hidden CSRF field (the token is letters and digits: nothing to escape)."""
-    return Markup(f'<input type="hidden" name="csrfmiddlewaretoken" value="{token(request)}">')
+    value = token(request) if fastpath.on("csrf") else get_token(request)
+    return Markup(f'<input type="hidden" name="csrfmiddlewaretoken" value="{value}">')
 
 
 def unmask(token: str) -> str:
@@ -119,6 +120,9 @@ class CsrfViewMiddleware(django_csrf.CsrfViewMiddleware):
         return secret
 
     def _origin_verified(self, request: HttpRequest) -> bool:
+        if not fastpath.on("host"):
+            verified_: bool = super()._origin_verified(request)  # type: ignore[misc]
+            return verified_
         # The usual case, the page's own origin, with the Host header checked once (Django
         # checks it again here, after CommonMiddleware did).
         try:

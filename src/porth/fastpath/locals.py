@@ -5,8 +5,7 @@ the caches, the active language, the URLconf and the script prefix. asgiref's ar
 work in async code too, and a sync request pays for that on every access: a lock, two or
 three Python calls, and `asyncio.get_running_loop()` raising and catching an exception;
 a look-up that finds nothing (`hasattr`, as `connections.all()` and `set_urlconf` do)
-also builds an error message with the object's repr. Together about 5% of a journey's
-request (`python -m bench.instructions`).
+also builds an error message with the object's repr ("locals" in docs/performance.md).
 
 These keep asgiref's behaviour, including in async code, and only do less:
 

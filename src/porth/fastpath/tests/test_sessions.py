@@ -5,8 +5,8 @@ from unittest import mock
 from django.core import signing
 from django.test import override_settings
 
-from porth.utils import sessions
-from porth.utils.sessions import SessionStore
+from porth.fastpath import sessions
+from porth.fastpath.sessions import SessionStore
 
 
 def _cookie(data: dict[str, object]) -> str:

@@ -6,7 +6,7 @@ from django.middleware import csrf as django_csrf
 from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
 from django.test import RequestFactory, override_settings
 
-from porth.utils import csrf
+from porth.fastpath import csrf
 
 SECRET = "abcdefghijklmnopqrstuvwxyzABCDEF"
 # Django's own inverse of the mask (private, so not in its type stubs).
@@ -123,7 +123,7 @@ CASES = [  # what the browser sends, and whether Django accepts it
 ]
 
 
-@override_settings(CSRF_FAILURE_VIEW="porth.utils.tests.test_csrf.failure")
+@override_settings(CSRF_FAILURE_VIEW="porth.fastpath.tests.test_csrf.failure")
 @pytest.mark.parametrize(
     ("case", "cookie", "post", "meta", "accepted"), CASES, ids=[c[0] for c in CASES]
 )

@@ -6,7 +6,7 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
 
-from porth.utils import sql
+from porth.fastpath import sql
 
 pytestmark = pytest.mark.django_db
 

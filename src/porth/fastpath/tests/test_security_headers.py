@@ -10,7 +10,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csp import csp_override
 
 from porth.conf.checks import csp_without_nonces
-from porth.utils.middleware import SecurityHeadersMiddleware
+from porth.fastpath.middleware import SecurityHeadersMiddleware
 
 
 def _send(view: Any = None, *, secure: bool = False, path: str = "/a/page?x=1") -> HttpResponse:

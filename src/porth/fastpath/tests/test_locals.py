@@ -16,7 +16,7 @@ from django.urls import get_script_prefix, reverse, set_script_prefix, set_urlco
 from django.utils import translation
 from django.utils.translation import trans_real
 
-from porth.utils.locals import ContextLocal, ThreadCriticalLocal
+from porth.fastpath.locals import ContextLocal, ThreadCriticalLocal
 
 
 def _in_thread(function: Callable[[], Any]) -> Any:
@@ -103,6 +103,7 @@ def test_thread_critical_local_behaves_as_asgiref_local() -> None:
     assert ours[4] == "(none)"  # thread-critical: async code has its own
 
 
+@pytest.mark.fast_path("locals")
 def test_django_keeps_its_request_state_in_them() -> None:
     """Not only put in place: what Django sets lands in them (were Django to rename one of
     its private names, install() would set an attribute nobody reads, and this would fail)."""

@@ -3,8 +3,8 @@
 Django's health check (CONN_HEALTH_CHECKS) sends a `SELECT 1` before the first query of every
 request, so that a connection the database dropped (a restart, a failover, an idle timeout)
 is replaced instead of failing a citizen's request. Under load that is a round trip on every
-page: a question page makes one or two queries of its own, and the check cost 8 to 10% of the
-journeys per second in `make bench` (PostgreSQL). A connection used less than a second ago is
+page, and a question page makes only one or two queries of its own ("postgresql" in
+docs/performance.md). A connection used less than a second ago is
 all but certainly alive, so it is checked only after an idle second. If the database goes
 away in that second, the request fails as any request in flight at that moment would, and
 Django drops the connection when the request ends (`errors_occurred`).

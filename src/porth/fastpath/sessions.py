@@ -1,14 +1,14 @@
 """Django's signed-cookie sessions, with the cookies already checked remembered.
 
-Checking a session cookie's signature and decoding it took about 0.06 ms of every request,
-6% of a journey's CPU (bench/inprocess.py). A citizen's browser sends the same cookie back
+Checking a session cookie's signature and decoding it is a noticeable share of every
+request ("sessions" in docs/performance.md). A citizen's browser sends the same cookie back
 until the session changes, which is rarely (a new journey), so each worker keeps the decoded
 sessions of the cookies it has checked, keyed by the exact cookie text, in a bounded LRU.
 Only text that passed Django's check is kept, and an identical text carries an identical
 signature, so nothing is trusted that was not checked; the age limit is still applied to a
 remembered cookie, from the time signed in it. Each request gets its own copy of the data.
 
-Use it as SESSION_ENGINE = "porth.utils.sessions".
+Use it as SESSION_ENGINE = "porth.fastpath.sessions" (settings.py does, with the fast path).
 """
 
 import threading

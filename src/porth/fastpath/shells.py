@@ -1,18 +1,21 @@
-"""Pages rendered once into a "shell" with slots, and filled per request.
+"""Pages rendered once into a "shell" with slots, and filled per request ("shells").
 
-Most of a citizen's page is the same for everyone: header, footer, headings, markdown. It
-is rendered once per page and language, with markers where the per-request parts go (the
-back link, the CSRF input, the questions, a reference…), and each request only fills the
-markers. Anything showing a citizen's answers goes in a slot, so no personal data is kept.
+Most of a citizen's page is the same for everyone: header, footer, headings, markdown. It is
+rendered once per page and language, with markers where the per-request parts go (the back
+link, the CSRF input, the questions, a reference…), and each request only fills the markers.
 
-The shell's text is kept encoded (UTF-8): a page with one character outside Latin-1 (an en
-dash in its title) is stored by Python two bytes a character, and encoding the whole page
-for every response took 60,000 instructions of a question page's 2.1 million (callgrind);
-only the slots are encoded per request.
+What is kept can hold nothing of one citizen's by construction: a shell is rendered from the
+`shared` context alone (no request, no journey), and is keyed by every value in it (see
+`_key`: definitions by slug and version, pages by id, plain values as they are; anything else
+is refused), the template and the language. Whatever depends on the request goes in a slot,
+or in `whole`, which renders the page afresh and keeps nothing.
+
+The shell's text is kept encoded (UTF-8), so that only the slots are encoded per request.
+With the optimisation off, every page is rendered whole.
 """
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -20,11 +23,13 @@ from django.template.loader import get_template
 from django.utils.translation import get_language
 from markupsafe import Markup, escape
 
+from porth import fastpath
+
 from .csrf import hidden_input
 
 MAX_KEPT = 20_000
 _SLOT = "\ue000"  # a private-use character: never in a definition or a template
-_shells: dict[tuple[str, ...], list[Any]] = {}  # bytes, slot name, bytes, …, bytes
+_shells: dict[tuple[Any, ...], list[Any]] = {}  # bytes, slot name, bytes, …, bytes
 
 # A slot's value: text (escaped), Markup (as is), or a mapping of those (e.g. questions by id).
 Slots = Mapping[str, Any]
@@ -68,22 +73,55 @@ def _values(slots: Slots) -> dict[str, str]:
     return out
 
 
+@runtime_checkable
+class Versioned(Protocol):
+    """A service definition: the same slug and version render the same."""
+
+    slug: str
+    version: str
+
+
+@runtime_checkable
+class Identified(Protocol):
+    """A page of a definition (its definition is in the key too)."""
+
+    id: str
+
+
+def _key(value: Any) -> Any:
+    """What `value` renders as: itself if plain, or the names that fix what it renders."""
+    if value is None or isinstance(value, str | int | bool):
+        return value
+    if isinstance(value, Versioned):
+        return ("definition", value.slug, value.version)
+    if isinstance(value, Identified):
+        return ("page", value.id)
+    if isinstance(value, list | tuple):
+        return tuple(_key(item) for item in value)
+    raise TypeError(f"a shell cannot be keyed by {type(value).__name__}: put it in a slot")
+
+
 def render_page(
     request: HttpRequest,
     template: str,
-    context: dict[str, Any],
+    shared: dict[str, Any],
     *,
-    shell_key: tuple[str, ...] | None,
     slots: Slots,
+    whole: dict[str, Any] | None = None,
 ) -> HttpResponse:
-    """Render `template` with `context` and `slots`; with a shell key, from the shell."""
-    if shell_key is None:
-        return render(request, template, {**context, **slots})
+    """Render `template` with `shared` and `slots`, from the shell made of `shared` alone.
+
+    `whole`: more context that depends on the request (an error summary, a search): the page
+    is rendered afresh and kept nowhere."""
+    if whole is not None or not fastpath.on("shells"):
+        return render(request, template, {**shared, **(whole or {}), **slots})
+    language = get_language()
+    shell_key = (template, language, *((name, _key(v)) for name, v in sorted(shared.items())))
     shell = _shells.get(shell_key)
     if shell is None:
         markers = {**_markers(slots), "csrf_input": _marker("csrf_input")}
         # No request: it would put this citizen's CSRF token in place of its marker.
-        html = get_template(template).render({**context, "language": get_language(), **markers})
+        html = get_template(template).render({**shared, "language": language, **markers})
         parts = html.split(_SLOT)  # text, slot name, text, slot name, …, text
         if len(parts) % 2 == 0 or not all(s in markers or ":" in s for s in parts[1::2]):
             raise RuntimeError(f"{template}: a slot marker was escaped or split")

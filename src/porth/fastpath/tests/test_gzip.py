@@ -6,7 +6,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.test import RequestFactory
 
-from porth.utils.middleware import GZipMiddleware
+from porth.fastpath.middleware import GZipMiddleware
 
 PAGE = ("<p>One thing per page. " * 200).encode()
 
