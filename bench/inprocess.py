@@ -20,6 +20,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from . import postgres
 from . import server as servers
 from .journeys import prepare, walk
 from .loadgen import Response, Samples, keep_cookie
@@ -146,8 +147,7 @@ def migrate() -> None:
 
 def _setup(folder: Path, database: str = "sqlite") -> Any:
     if database == "postgres":
-        servers.postgres_create()
-        url = f"postgres://postgres@{servers.HOST}:5432/{servers.PG_DB}"
+        url = postgres.create(servers.PG_DB)
     else:
         url = f"sqlite:///{folder / 'bench.sqlite3'}"
     configure(url)
@@ -189,7 +189,7 @@ def run(*, with_profile: bool = False, database: str = "sqlite") -> list[str]:
             from django.db import connections
 
             connections.close_all()
-            servers.postgres_drop()
+            postgres.drop(servers.PG_DB)
     loop_ms = calibrate()
     total = sum(sum(v) for v in client.cpu.values())
     requests = sum(len(v) for v in client.cpu.values())
@@ -229,7 +229,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.inprocess", description=__doc__)
     parser.add_argument("--profile", action="store_true", help="also print a cProfile")
     parser.add_argument(
-        "--postgres", action="store_true", help="on PostgreSQL (127.0.0.1:5432), not SQLite"
+        "--postgres",
+        action="store_true",
+        help=f"on PostgreSQL ({postgres.HOST}:{postgres.PORT}), not SQLite",
     )
     args = parser.parse_args(argv)
     database = "postgres" if args.postgres else "sqlite"
