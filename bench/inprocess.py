@@ -7,10 +7,8 @@ journeys. Runs in its own process (`python -m bench.inprocess`), as it sets Djan
 """
 
 import argparse
-import cProfile
 import io
 import os
-import pstats
 import shutil
 import sys
 import tempfile
@@ -24,6 +22,7 @@ from . import postgres
 from . import server as servers
 from .journeys import prepare, walk
 from .loadgen import Response, Samples, keep_cookie
+from .profiling import Profiler
 from .report import table
 
 WARMUP_JOURNEYS = 30
@@ -173,15 +172,12 @@ def run(*, with_profile: bool = False, database: str = "sqlite") -> list[str]:
             walk(client, prepared[n % len(prepared)])
             client.cookies.clear()
         client.cpu.clear()
-        profile = cProfile.Profile() if with_profile else None
+        profiler = Profiler(on=with_profile)
         began = time.process_time()
-        if profile is not None:
-            profile.enable()
-        for n in range(JOURNEYS):
-            walk(client, prepared[n % len(prepared)])
-            client.cookies.clear()  # a new citizen each time
-        if profile is not None:
-            profile.disable()
+        with profiler:
+            for n in range(JOURNEYS):
+                walk(client, prepared[n % len(prepared)])
+                client.cookies.clear()  # a new citizen each time
         spent = time.process_time() - began
     finally:
         shutil.rmtree(folder, ignore_errors=True)
@@ -216,12 +212,8 @@ def run(*, with_profile: bool = False, database: str = "sqlite") -> list[str]:
         f"shared machine it swings by 2× within minutes and does not track these figures "
         f"closely: compare changes side by side in one process, or in runs made close together"
     )
-    if profile is not None:
-        out = io.StringIO()
-        stats = pstats.Stats(profile, stream=out).strip_dirs()
-        stats.sort_stats("tottime").print_stats(30)
-        stats.sort_stats("cumulative").print_stats(40)
-        print(out.getvalue())
+    if profiler.on:
+        print("\n" + profiler.report(f"{JOURNEYS} journeys", by_own_time=30, by_cumulative=40))
     return []
 
 
