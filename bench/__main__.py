@@ -13,7 +13,7 @@ import time
 import traceback
 from collections.abc import Callable
 
-from . import audit, casework, engine, instructions, weight
+from . import audit, casework, engine, instructions, postgres, weight
 from . import http as http_bench
 from . import server as servers
 
@@ -68,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.which in {"instructions", "all"}:
         attempt("instructions", instructions.run_engine)
         attempt("instructions", lambda: instructions.run(database="sqlite"))
-        if not args.no_postgres and servers.postgres_available():
+        if not args.no_postgres and postgres.available():
             attempt("instructions", lambda: instructions.run(database="postgres"))
     if args.which in {"http", "weight", "all"}:
 
@@ -83,20 +83,20 @@ def main(argv: list[str] | None = None) -> int:
 
         attempt("sqlite", sqlite)
     if args.which in {"http", "all"} and not args.no_postgres:
-        if servers.postgres_available():
+        if postgres.available():
 
-            def postgres() -> list[str]:
+            def on_postgres() -> list[str]:
                 with servers.running("postgres", collectstatic=False) as server:
                     return http_bench.run(server)
 
-            attempt("postgres", postgres)
+            attempt("postgres", on_postgres)
         else:
-            print("\n(PostgreSQL does not answer on 127.0.0.1:5432 or psycopg is missing: skipped)")
+            print(f"\n{postgres.SKIPPED}")
     if args.which in {"audit", "all"}:
-        attempt("audit", lambda: audit.run(full=args.full, postgres=not args.no_postgres))
+        attempt("audit", lambda: audit.run(full=args.full, on_postgres=not args.no_postgres))
     if args.which in {"casework", "all"}:
         cases = 1_000_000 if args.full else 200_000
-        attempt("casework", lambda: casework.run(cases=cases, postgres=not args.no_postgres))
+        attempt("casework", lambda: casework.run(cases=cases, on_postgres=not args.no_postgres))
     print(f"\nbench finished in {time.monotonic() - began:.0f} s")
     for failure in failures:
         print(f"ERROR {failure}", file=sys.stderr)

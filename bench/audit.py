@@ -16,8 +16,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from . import postgres
 from .report import table, verdict
-from .server import HOST, PG_DB, ROOT, _postgres, postgres_available
+from .server import ROOT
 
 FULL = 1_000_000
 QUICK = 200_000
@@ -106,21 +107,17 @@ def _in_process(count: int, database_url: str) -> dict[str, Any]:
     return figures
 
 
-def run(*, full: bool = False, postgres: bool = True) -> list[str]:
+def run(*, full: bool = False, on_postgres: bool = True) -> list[str]:
     count = FULL if full else QUICK
     print(f"\n== Audit log: write {count:,} chained entries, then verify the chain ==")
     runs: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="porth-bench-audit-") as folder:
         runs.append(_in_process(count, f"sqlite:///{Path(folder) / 'audit.sqlite3'}"))
-    if postgres and postgres_available():
-        _postgres(f"DROP DATABASE IF EXISTS {PG_AUDIT_DB} WITH (FORCE)")
-        _postgres(f"CREATE DATABASE {PG_AUDIT_DB}")
-        try:
-            runs.append(_in_process(count, f"postgres://postgres@{HOST}:5432/{PG_AUDIT_DB}"))
-        finally:
-            _postgres(f"DROP DATABASE IF EXISTS {PG_AUDIT_DB} WITH (FORCE)")
-    elif postgres:
-        print(f"(PostgreSQL does not answer on {HOST}:5432: skipped; {PG_DB} untouched)")
+    if on_postgres and postgres.available():
+        with postgres.fresh(PG_AUDIT_DB) as url:
+            runs.append(_in_process(count, url))
+    elif on_postgres:
+        print(postgres.SKIPPED)
     rows = []
     errors = []
     for figures in runs:

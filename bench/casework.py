@@ -21,8 +21,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from . import postgres
+
 ROOT = Path(__file__).resolve().parent.parent
-PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
 PG_DB = "porth_bench_cases"
 REQUESTS = 50
 TARGET_P95_MS = 100.0
@@ -54,31 +55,23 @@ def reference(n: int) -> str:
     return f"BN-{body[:4]}-{body[4:]}"
 
 
-def _postgres(sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=5) as conn:
-        conn.execute(sql.encode())
-
-
-def run(*, cases: int = 200_000, postgres: bool = True) -> list[str]:
+def run(*, cases: int = 200_000, on_postgres: bool = True) -> list[str]:
     """Run the bench on SQLite and (if it answers) PostgreSQL; returns errors."""
-    from .server import postgres_available
-
     print(f"\n== Casework: the queue page over {cases:,} cases ==")
     errors: list[str] = []
     folder = Path(tempfile.mkdtemp(prefix="porth-bench-cases-"))
-    targets = [("SQLite", f"sqlite:///{folder / 'cases.sqlite3'}")]
-    if postgres and postgres_available():
-        targets.insert(0, ("PostgreSQL", f"postgres://postgres@127.0.0.1:5432/{PG_DB}"))
-    elif postgres:
-        print("(PostgreSQL does not answer on 127.0.0.1:5432: skipped)")
+    sqlite = f"sqlite:///{folder / 'cases.sqlite3'}"
+    # Each database's label and the `with` that makes it for the run, giving its URL.
+    targets: list[tuple[str, contextlib.AbstractContextManager[str]]] = [
+        ("SQLite", contextlib.nullcontext(sqlite))
+    ]
+    if on_postgres and postgres.available():
+        targets.insert(0, ("PostgreSQL", postgres.fresh(PG_DB)))
+    elif on_postgres:
+        print(postgres.SKIPPED)
     try:
-        for label, url in targets:
-            if label == "PostgreSQL":
-                _postgres(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
-                _postgres(f"CREATE DATABASE {PG_DB}")
-            try:
+        for label, database in targets:
+            with database as url:
                 env = {**os.environ, "DATABASE_URL": url, "PORTH_ENV": "test"}
                 env["DJANGO_SETTINGS_MODULE"] = "porth.conf.settings"
                 env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), str(ROOT)])
@@ -90,10 +83,6 @@ def run(*, cases: int = 200_000, postgres: bool = True) -> list[str]:
                 )
                 if done.returncode != 0:
                     errors.append(f"casework on {label} exited with {done.returncode}")
-            finally:
-                if label == "PostgreSQL":
-                    with contextlib.suppress(Exception):
-                        _postgres(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return errors

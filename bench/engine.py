@@ -6,9 +6,6 @@ from the first page to check-your-answers again and again. One step is what a PO
 engine: ``validate_page`` + ``complete`` + ``next_page``.
 """
 
-import cProfile
-import io
-import pstats
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,12 +15,14 @@ from typing import Any
 from porth.services.definition import CHECK_ANSWERS, Definition, Page, parse
 from porth.services.engine import State, complete, next_page, route, validate_page
 
+from .profiling import Profiler
 from .report import table, verdict
 
 PAGES = 100
 STEPS_TARGET = 50_000.0  # steps per second on one core
 RUN_SECONDS = 2.5
 ROUTE_SECONDS = 1.0
+PROFILE_JOURNEYS = 20
 
 # The same frame as porth.conftest.make_definition (which needs pytest and Django settings).
 FRAME = """\
@@ -261,18 +260,14 @@ def measure_route(g: Generated, state: State, seconds: float = ROUTE_SECONDS) ->
     return calls / (time.perf_counter() - start), length
 
 
-def profile(g: Generated, journeys: int = 20, top: int = 15) -> str:
+def profile(g: Generated, journeys: int = PROFILE_JOURNEYS) -> str:
     today = date.today()
     pages = list(g.definition.pages)
-    profiler = cProfile.Profile()
-    profiler.enable()
-    for _ in range(journeys):
-        _journey(g, pages, today, None)
-    profiler.disable()
-    out = io.StringIO()
-    stats = pstats.Stats(profiler, stream=out)
-    stats.sort_stats("cumulative").print_stats(top)
-    return out.getvalue()
+    profiler = Profiler()
+    with profiler:
+        for _ in range(journeys):
+            _journey(g, pages, today, None)
+    return profiler.report(f"{journeys} journeys", by_own_time=15, by_cumulative=15)
 
 
 def run(*, with_profile: bool = False) -> None:
@@ -310,5 +305,4 @@ def run(*, with_profile: bool = False) -> None:
     print(table(["measure", "value", "target", ""], rows))
     print(f"({t.journeys} journeys, {t.steps:,} steps in {t.elapsed:.2f} s)")
     if with_profile:
-        print("\ncProfile, 20 journeys, top 15 by cumulative time:")
-        print(profile(g))
+        print("\n" + profile(g))

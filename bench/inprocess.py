@@ -7,10 +7,8 @@ journeys. Runs in its own process (`python -m bench.inprocess`), as it sets Djan
 """
 
 import argparse
-import cProfile
 import io
 import os
-import pstats
 import shutil
 import sys
 import tempfile
@@ -20,9 +18,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from . import postgres
 from . import server as servers
 from .journeys import prepare, walk
 from .loadgen import Response, Samples, keep_cookie
+from .profiling import Profiler
 from .report import table
 
 WARMUP_JOURNEYS = 30
@@ -146,8 +146,7 @@ def migrate() -> None:
 
 def _setup(folder: Path, database: str = "sqlite") -> Any:
     if database == "postgres":
-        servers.postgres_create()
-        url = f"postgres://postgres@{servers.HOST}:5432/{servers.PG_DB}"
+        url = postgres.create(servers.PG_DB)
     else:
         url = f"sqlite:///{folder / 'bench.sqlite3'}"
     configure(url)
@@ -173,15 +172,12 @@ def run(*, with_profile: bool = False, database: str = "sqlite") -> list[str]:
             walk(client, prepared[n % len(prepared)])
             client.cookies.clear()
         client.cpu.clear()
-        profile = cProfile.Profile() if with_profile else None
+        profiler = Profiler(on=with_profile)
         began = time.process_time()
-        if profile is not None:
-            profile.enable()
-        for n in range(JOURNEYS):
-            walk(client, prepared[n % len(prepared)])
-            client.cookies.clear()  # a new citizen each time
-        if profile is not None:
-            profile.disable()
+        with profiler:
+            for n in range(JOURNEYS):
+                walk(client, prepared[n % len(prepared)])
+                client.cookies.clear()  # a new citizen each time
         spent = time.process_time() - began
     finally:
         shutil.rmtree(folder, ignore_errors=True)
@@ -189,7 +185,7 @@ def run(*, with_profile: bool = False, database: str = "sqlite") -> list[str]:
             from django.db import connections
 
             connections.close_all()
-            servers.postgres_drop()
+            postgres.drop(servers.PG_DB)
     loop_ms = calibrate()
     total = sum(sum(v) for v in client.cpu.values())
     requests = sum(len(v) for v in client.cpu.values())
@@ -216,12 +212,8 @@ def run(*, with_profile: bool = False, database: str = "sqlite") -> list[str]:
         f"shared machine it swings by 2× within minutes and does not track these figures "
         f"closely: compare changes side by side in one process, or in runs made close together"
     )
-    if profile is not None:
-        out = io.StringIO()
-        stats = pstats.Stats(profile, stream=out).strip_dirs()
-        stats.sort_stats("tottime").print_stats(30)
-        stats.sort_stats("cumulative").print_stats(40)
-        print(out.getvalue())
+    if profiler.on:
+        print("\n" + profiler.report(f"{JOURNEYS} journeys", by_own_time=30, by_cumulative=40))
     return []
 
 
@@ -229,7 +221,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.inprocess", description=__doc__)
     parser.add_argument("--profile", action="store_true", help="also print a cProfile")
     parser.add_argument(
-        "--postgres", action="store_true", help="on PostgreSQL (127.0.0.1:5432), not SQLite"
+        "--postgres",
+        action="store_true",
+        help=f"on PostgreSQL ({postgres.HOST}:{postgres.PORT}), not SQLite",
     )
     args = parser.parse_args(argv)
     database = "postgres" if args.postgres else "sqlite"

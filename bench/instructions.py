@@ -24,6 +24,7 @@ import time
 from datetime import date
 from pathlib import Path
 
+from . import postgres
 from . import server as servers
 from .inprocess import WsgiClient, configure, migrate
 from .journeys import prepare, walk
@@ -139,8 +140,7 @@ def run(*, database: str = "sqlite", journeys: int = JOURNEYS) -> list[str]:
     folder = Path(tempfile.mkdtemp(prefix="porth-instructions-"))
     try:
         if database == "postgres":
-            servers.postgres_create()
-            url = f"postgres://postgres@{servers.HOST}:5432/{servers.PG_DB}"
+            url = postgres.create(servers.PG_DB)
         else:
             url = f"sqlite:///{folder / 'bench.sqlite3'}"
         here = [sys.executable, "-m", "bench.instructions"]
@@ -149,7 +149,7 @@ def run(*, database: str = "sqlite", journeys: int = JOURNEYS) -> list[str]:
     finally:
         shutil.rmtree(folder, ignore_errors=True)
         if database == "postgres":
-            servers.postgres_drop()
+            postgres.drop(servers.PG_DB)
     kinds = dict(re.findall(r"^requests (.+): (\d+)$", out, re.MULTILINE))
     if instructions is None or not kinds:
         return [err if instructions is None else "no requests were counted"]

@@ -19,11 +19,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from . import postgres
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent  # the project venv's bin (make bench runs .venv/bin/python)
 HOST = "127.0.0.1"  # bench traffic goes to this machine only
-PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
-PG_DB = "porth_bench"
+PG_DB = "porth_bench"  # bench.inprocess and bench.instructions use it too
 WORKERS = 2
 # A static file the size of a question page's HTML (~4.6 KB), the floor no dynamic page can
 # beat; written into the collected folder before the server starts.
@@ -66,37 +67,6 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind((HOST, 0))
         return int(s.getsockname()[1])
-
-
-def postgres_available() -> bool:
-    try:
-        with socket.create_connection((HOST, 5432), timeout=1.0):
-            pass
-    except OSError:
-        return False
-    try:
-        import psycopg  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-def _postgres(sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=5) as conn:
-        conn.execute(sql.encode())
-
-
-def postgres_create() -> None:
-    """A fresh, empty benchmark database."""
-    _postgres(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
-    _postgres(f"CREATE DATABASE {PG_DB}")
-
-
-def postgres_drop() -> None:
-    with contextlib.suppress(Exception):
-        _postgres(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
 
 
 def _run(args: list[str], env: dict[str, str], log: Path) -> None:
@@ -151,9 +121,8 @@ def running(database: str = "sqlite", *, collectstatic: bool = True) -> Iterator
     output: IO[bytes] | None = None
     try:
         if database == "postgres":
-            postgres_create()
+            env["DATABASE_URL"] = postgres.create(PG_DB)
             created_pg = True
-            env["DATABASE_URL"] = f"postgres://postgres@{HOST}:5432/{PG_DB}"
             label = "PostgreSQL"
         else:
             env["DATABASE_URL"] = f"sqlite:///{folder / 'bench.sqlite3'}"
@@ -195,5 +164,5 @@ def running(database: str = "sqlite", *, collectstatic: bool = True) -> Iterator
         if output is not None:
             output.close()
         if created_pg:
-            postgres_drop()
+            postgres.drop(PG_DB)
         shutil.rmtree(folder, ignore_errors=True)
