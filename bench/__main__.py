@@ -1,4 +1,4 @@
-"""`python -m bench [engine|inprocess|instructions|http|weight|audit|casework|all] [--profile] [--full]`.
+"""`python -m bench [engine|inprocess|instructions|http|weight|audit|casework|all] [--profile] [--full] [--attribution]`.
 
 Porth's figures.
 
@@ -36,6 +36,11 @@ def main(argv: list[str] | None = None) -> int:
         ],
     )
     parser.add_argument("--profile", action="store_true", help="also profile (engine, inprocess)")
+    parser.add_argument(
+        "--attribution",
+        action="store_true",
+        help="also what each fast-path optimisation buys (about 10 minutes per database)",
+    )
     parser.add_argument("--no-postgres", action="store_true", help="skip the PostgreSQL run")
     parser.add_argument(
         "--full", action="store_true", help="audit and casework: 1,000,000 rows, not 200,000"
@@ -65,12 +70,17 @@ def main(argv: list[str] | None = None) -> int:
             *(["--profile"] if args.profile else []),
         ]
         attempt("inprocess", lambda: [] if subprocess.run(command).returncode == 0 else ["failed"])
+    if args.attribution:
+        attempt("attribution", instructions.attribution)
+        if not args.no_postgres and postgres.available():
+            attempt("attribution", lambda: instructions.attribution(database="postgres"))
     if args.which in {"instructions", "all"}:
         attempt("instructions", instructions.run_engine)
         attempt("instructions", lambda: instructions.run(database="sqlite"))
         if not args.no_postgres and postgres.available():
             attempt("instructions", lambda: instructions.run(database="postgres"))
     if args.which in {"http", "weight", "all"}:
+        sqlite_runs: dict[str, dict[str, str]] = {"on": {}, "off": {}}
 
         def sqlite() -> list[str]:
             with servers.running("sqlite") as server:
@@ -78,18 +88,30 @@ def main(argv: list[str] | None = None) -> int:
                 if args.which in {"weight", "all"}:
                     errors += weight.run(server)
                 if args.which in {"http", "all"}:
-                    errors += http_bench.run(server)
+                    errors += http_bench.run(server, sqlite_runs["on"])
                 return errors
 
+        def sqlite_plain() -> list[str]:
+            with servers.running("sqlite", collectstatic=False, fast_path="off") as server:
+                return http_bench.run(server, sqlite_runs["off"])
+
         attempt("sqlite", sqlite)
+        if args.which in {"http", "all"}:
+            attempt("sqlite, fast path off", sqlite_plain)
+            http_bench.side_by_side("SQLite", sqlite_runs)
     if args.which in {"http", "all"} and not args.no_postgres:
         if postgres.available():
+            postgres_runs: dict[str, dict[str, str]] = {}
 
-            def on_postgres() -> list[str]:
-                with servers.running("postgres", collectstatic=False) as server:
-                    return http_bench.run(server)
+            def on_postgres(fast_path: str) -> list[str]:
+                with servers.running(
+                    "postgres", collectstatic=False, fast_path=fast_path
+                ) as server:
+                    return http_bench.run(server, postgres_runs.setdefault(fast_path, {}))
 
-            attempt("postgres", on_postgres)
+            attempt("postgres", lambda: on_postgres("on"))
+            attempt("postgres, fast path off", lambda: on_postgres("off"))
+            http_bench.side_by_side("PostgreSQL", postgres_runs)
         else:
             print(f"\n{postgres.SKIPPED}")
     if args.which in {"audit", "all"}:

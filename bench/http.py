@@ -33,6 +33,24 @@ XGOV_JOURNEYS_PER_CORE = 30.0  # XGovFormBuilder's runner, one core
 JOURNEYS_TARGET = 3 * XGOV_JOURNEYS_PER_CORE
 
 
+SIDE_BY_SIDE = [
+    "journeys/s",
+    "journeys per server CPU-second",
+    "latency p95 ms",
+    "server CPU ms per journey request",
+    "ratio dynamic steps/s ÷ static/s",
+]
+
+
+def side_by_side(database: str, runs: dict[str, dict[str, str]]) -> None:
+    """The main figures of servers run with different PORTH_FAST_PATH values, in columns."""
+    print(f"\n== http: fast path on and off side by side, {database} ==")
+    modes = list(runs)
+    rows = [[name, *(runs[mode].get(name, "") for mode in modes)] for name in SIDE_BY_SIDE]
+    print(table(["measure", *(f"fast path {mode}" for mode in modes)], rows))
+    print("the runs follow each other: a machine whose speed drifts moves them apart too")
+
+
 def _journey_user(prepared: list[Prepared]) -> Any:
     def user(index: int, client: Client, stop: threading.Event) -> None:
         for n in range(1_000_000):  # bounded; `stop` ends it long before
@@ -180,10 +198,12 @@ def pick_static(page_bytes: int) -> tuple[str, int]:
     return f"/assets/{best}", (static / best).stat().st_size
 
 
-def run(server: Server) -> list[str]:
-    """Returns the errors seen (empty when every request answered as expected)."""
+def run(server: Server, figures: dict[str, str] | None = None) -> list[str]:
+    """Returns the errors seen (empty when every request answered as expected); the main
+    figures go into `figures` too, for `side_by_side`."""
     print(
-        f"\n== http: {USERS} virtual users, whole journeys, {server.database}, Granian, {server.workers} workers =="
+        f"\n== http: {USERS} virtual users, whole journeys, {server.database}, Granian, "
+        f"{server.workers} workers, fast path {server.fast_path} =="
     )
     prepared = prepare(date.today())
     # Check each journey once, alone, before loading the server with it.
@@ -289,6 +309,8 @@ def run(server: Server) -> list[str]:
         ],
     ]
     print(table(["measure", "value", "target", ""], rows))
+    if figures is not None:
+        figures.update({row[0]: row[1] for row in rows if row[0] in SIDE_BY_SIDE})
     # Each round's own ratio, so that a reader sees how far the machine's drift moves it.
     rounds = [
         (len(d.window.requests) / d.window.seconds) / (len(s.window.requests) / s.window.seconds)

@@ -132,12 +132,11 @@ def run_engine(*, journeys: int = ENGINE_JOURNEYS) -> list[str]:
     return []
 
 
-def run(*, database: str = "sqlite", journeys: int = JOURNEYS) -> list[str]:
-    label = "PostgreSQL" if database == "postgres" else "SQLite"
-    print(f"\n== instructions: {journeys} whole journeys in process, {label}, callgrind ==")
-    if not _have_valgrind():
-        return []
+def _per_request(database: str, journeys: int, fast_path: str) -> tuple[float | None, str]:
+    """Instructions per journey request with PORTH_FAST_PATH=`fast_path`: (count, error)."""
     folder = Path(tempfile.mkdtemp(prefix="porth-instructions-"))
+    saved = os.environ.get("PORTH_FAST_PATH")
+    os.environ["PORTH_FAST_PATH"] = fast_path  # read by the child processes' settings
     try:
         if database == "postgres":
             url = postgres.create(servers.PG_DB)
@@ -147,25 +146,68 @@ def run(*, database: str = "sqlite", journeys: int = JOURNEYS) -> list[str]:
         subprocess.run([*here, "--prepare", url], check=True, cwd=servers.ROOT)
         instructions, out, err = _callgrind(folder, "--walk", url, str(journeys))
     finally:
+        if saved is None:
+            os.environ.pop("PORTH_FAST_PATH", None)
+        else:
+            os.environ["PORTH_FAST_PATH"] = saved
         shutil.rmtree(folder, ignore_errors=True)
         if database == "postgres":
             postgres.drop(servers.PG_DB)
     kinds = dict(re.findall(r"^requests (.+): (\d+)$", out, re.MULTILINE))
     if instructions is None or not kinds:
-        return [err if instructions is None else "no requests were counted"]
-    requests = sum(int(n) for n in kinds.values())
+        return None, err if instructions is None else "no requests were counted"
+    return instructions / sum(int(n) for n in kinds.values()), ""
+
+
+def _label(database: str) -> str:
+    return "PostgreSQL" if database == "postgres" else "SQLite"
+
+
+def run(*, database: str = "sqlite", journeys: int = JOURNEYS) -> list[str]:
+    """Instructions per request with the fast path on and off, side by side."""
     print(
-        table(
-            ["measure", "value"],
-            [
-                ["instructions per request", f"{instructions / requests:,.0f}"],
-                ["instructions per journey", f"{instructions / journeys:,.0f}"],
-                ["requests per journey", f"{requests / journeys:.1f}"],
-            ],
-        )
+        f"\n== instructions: {journeys} whole journeys in process, {_label(database)}, "
+        "callgrind, fast path on and off =="
     )
+    if not _have_valgrind():
+        return []
+    rows, errors = [], []
+    for fast_path in ("on", "off"):
+        count, error = _per_request(database, journeys, fast_path)
+        if count is None:
+            errors.append(error)
+            continue
+        rows.append([f"instructions per request, fast path {fast_path}", f"{count:,.0f}"])
+    print(table(["measure", "value"], rows))
     print("user-space instructions of this process only (not the kernel's, not PostgreSQL's)")
-    return []
+    return errors
+
+
+def attribution(*, database: str = "sqlite", journeys: int = JOURNEYS) -> list[str]:
+    """What each fast-path optimisation buys: instructions per request with it alone off,
+    against all on (docs/performance.md's table)."""
+    from porth.fastpath import OPTIMISATIONS
+
+    print(
+        f"\n== attribution: each fast-path optimisation off alone, {journeys} whole journeys, "
+        f"{_label(database)}, callgrind =="
+    )
+    if not _have_valgrind():
+        return []
+    base, error = _per_request(database, journeys, "on")
+    if base is None:
+        return [error]
+    rows, errors = [["(all on)", f"{base:,.0f}", ""]], []
+    for name in [*OPTIMISATIONS, "off"]:
+        count, error = _per_request(database, journeys, "off" if name == "off" else f"on,-{name}")
+        if count is None:
+            errors.append(f"{name}: {error}")
+            continue
+        label = "(all off: plain Django)" if name == "off" else name
+        rows.append([label, f"{count:,.0f}", f"{100 * (count - base) / count:.1f}%"])
+    print(table(["off", "instructions per request", "share it buys"], rows))
+    print("share it buys: of the request's instructions with it off, what it saves")
+    return errors
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -173,6 +215,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--postgres", action="store_true", help="on PostgreSQL, not SQLite")
     parser.add_argument("--engine", action="store_true", help="per engine step, not per request")
     parser.add_argument("--journeys", type=int, default=None)
+    parser.add_argument(
+        "--attribution", action="store_true", help="each fast-path optimisation off alone"
+    )
     parser.add_argument("--engine-walk", type=int, metavar="JOURNEYS", help=argparse.SUPPRESS)
     parser.add_argument("--prepare", metavar="URL", help=argparse.SUPPRESS)
     parser.add_argument("--walk", nargs=2, metavar=("URL", "JOURNEYS"), help=argparse.SUPPRESS)
@@ -190,7 +235,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.engine:
         return 1 if run_engine(journeys=args.journeys or ENGINE_JOURNEYS) else 0
     database = "postgres" if args.postgres else "sqlite"
-    return 1 if run(database=database, journeys=args.journeys or JOURNEYS) else 0
+    measure = attribution if args.attribution else run
+    errors = measure(database=database, journeys=args.journeys or JOURNEYS)
+    for error in errors:
+        print(f"ERROR {error}", file=sys.stderr)
+    return 1 if errors else 0
 
 
 if __name__ == "__main__":

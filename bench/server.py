@@ -42,6 +42,7 @@ class Server:
     workers: int
     log: Path
     pid: int  # the server's main process
+    fast_path: str = "on"  # PORTH_FAST_PATH
 
     @property
     def base(self) -> str:
@@ -106,14 +107,18 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @contextlib.contextmanager
-def running(database: str = "sqlite", *, collectstatic: bool = True) -> Iterator[Server]:
-    """A freshly set-up production server on a free port of 127.0.0.1."""
+def running(
+    database: str = "sqlite", *, collectstatic: bool = True, fast_path: str = "on"
+) -> Iterator[Server]:
+    """A freshly set-up production server on a free port of 127.0.0.1, with PORTH_FAST_PATH
+    set to `fast_path`."""
     folder = Path(tempfile.mkdtemp(prefix="porth-bench-"))
     log = folder / "server.log"
     env = {
         **os.environ,
         "PORTH_ENV": "dev",  # whitenoise's compressed manifest storage, as in production
         "PYTHONUNBUFFERED": "1",
+        "PORTH_FAST_PATH": fast_path,
     }
     env.pop("DJANGO_SETTINGS_MODULE", None)
     created_pg = False
@@ -152,7 +157,7 @@ def running(database: str = "sqlite", *, collectstatic: bool = True) -> Iterator
             if time.monotonic() > deadline:
                 raise RuntimeError(f"the server did not answer in {START_TIMEOUT:.0f} s; see {log}")
             time.sleep(0.2)
-        yield Server(HOST, port, label, WORKERS, log, process.pid)
+        yield Server(HOST, port, label, WORKERS, log, process.pid, fast_path)
     except BaseException:
         if log.exists():
             tail = log.read_text(errors="replace").splitlines()[-30:]
