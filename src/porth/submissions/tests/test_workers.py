@@ -263,3 +263,18 @@ def test_whoever_listens_for_new_model_instances_hears_of_a_remembered_journey(
         post_init.disconnect(listener, sender=Journey)
     assert "alone" in page
     assert any(isinstance(journey, Journey) for journey in heard)
+
+
+@pytest.mark.parametrize("how", ["one", "many"])
+def test_a_journey_deleted_is_not_shown_again_from_memory(client: Client, how: str) -> None:
+    following = _answer(client, "name", {"full_name": NAME})
+    journey_id = client.session[views.SESSION_KEY][test_journey.SLUG]
+
+    if how == "one":
+        Journey.objects.get(pk=journey_id).delete()
+    else:  # erasing in bulk, as retention does
+        Journey.objects.filter(service=test_journey.SLUG).delete()
+
+    page = client.get(f"{BASE}/name").content.decode()
+    assert NAME not in page
+    assert client.get(following).status_code == 303  # a new journey starts at the first page
