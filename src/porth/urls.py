@@ -5,8 +5,7 @@ from porth.submissions import urls as submissions_urls
 
 urlpatterns = [
     # Citizen pages come first and are listed, not include()d: every request walks the
-    # patterns, and an include is one more resolver to go through (this halves the time
-    # to resolve a question page's URL; measured).
+    # patterns, and an include is one more resolver to go through.
     *submissions_urls.urlpatterns,  # journey pages: most requests
     *services_urls.urlpatterns,
     path("staff/", include("porth.accounts.urls")),

@@ -172,7 +172,7 @@ def _append(events: list[AuditEvent]) -> None:
 @cache
 def _head_sql() -> tuple[str, str]:
     """Read the head, locking it (PostgreSQL; SQLite locks the database for the write), and
-    move it on. Written once: through the ORM these cost ten times as much (measured)."""
+    move it on. Written once: building them through the ORM costs more than running them."""
     quote = connection.ops.quote_name
     table = quote(AuditHead._meta.db_table)
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""

@@ -70,7 +70,7 @@ def _queue_sql() -> str:
 
 def _queue_ids(organisation_slug: str, queue_slug: str) -> tuple[int, int] | None:
     """The queue's id and its organisation's, in one query written once: every submission
-    asks, and through the ORM the query cost ten times as much as running it (measured)."""
+    asks, and building it through the ORM costs more than running it."""
     row = sql.one(_queue_sql(), [organisation_slug, queue_slug])
     return (int(row[0]), int(row[1])) if row else None
 

@@ -34,8 +34,8 @@ def _version_id_sql() -> str:
 def version_id(definition: Definition) -> int:
     """The id of the stored row for this exact definition: one query once it exists.
 
-    Every submission asks, so the SQL is written once (through the ORM, the query cost ten
-    times as much as running it; measured)."""
+    Every submission asks, so the SQL is written once: building it through the ORM costs
+    more than running it."""
     row = sql.one(_version_id_sql(), [definition.slug, definition.version])
     return int(row[0]) if row else record_version(definition).pk
 

@@ -1,5 +1,5 @@
 """`reverse`, remembered: a journey page names two or three URLs, and Django's `reverse`
-costs about as much as reading the journey from the database (measured)."""
+costs about as much as reading the journey from the database."""
 
 from functools import lru_cache
 

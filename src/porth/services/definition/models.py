@@ -345,9 +345,8 @@ class Definition(Model):
 
     @cached_property
     def version(self) -> str:
-        """The hash of the definition's canonical form: submissions record it. (Cached: a
-        Pydantic private attribute costs 2% of a journey's instructions when read on every
-        request, as this is.)"""
+        """The hash of the definition's canonical form: submissions record it. (Cached: every
+        request reads it, and a Pydantic private attribute is slow to read.)"""
         return self._version
 
     def set_version(self, version: str) -> None:
