@@ -142,7 +142,7 @@ def migrate() -> None:
     call_command("migrate", interactive=False, verbosity=0)
     for definition in load_folder(settings.PORTH_SERVICES_DIR).values():
         record_version(definition)
-    if not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():
+    if settings.STATIC_ROOT and not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():
         call_command("collectstatic", interactive=False, verbosity=0)  # production's storage
 
 
