@@ -90,6 +90,7 @@ def open_case(
             found = (queue.pk, queue.organisation_id)
         queue_id, organisation_id = found
         name = answers.get(action.name) if action.name else None
+        name_index, name_index_key = blind_index(name if isinstance(name, str) else "")
         now = timezone.now()
         case = Case(
             submission=submission,
@@ -98,7 +99,8 @@ def open_case(
             queue_id=queue_id,
             service=definition.slug,
             channel=submission.channel,
-            name_index=blind_index(name) if isinstance(name, str) else "",
+            name_index=name_index,
+            name_index_key=name_index_key,
             due_at=sla_due(action.sla, now),
         )
         sql.insert(case)  # with the statement built once: a case is opened on every submission
