@@ -6,14 +6,14 @@ test. Cross-references (page ids, field ids in conditions) are checked in ``chec
 No Django import here: the definition and the engine are plain Python.
 """
 
-import calendar
 import re
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from functools import cached_property, lru_cache
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -22,6 +22,7 @@ from pydantic import (
     model_validator,
 )
 
+from . import durations
 from .conditions import compile_expression
 
 PageId = Annotated[
@@ -40,10 +41,15 @@ Expression = Annotated[
     StringConstraints(min_length=1, max_length=2000),
     Field(description="A CEL expression over `answers` (and `today`, `age()`)."),
 ]
+# Checked by the one duration parser (durations.py), which says what is wrong; the pattern
+# is for the JSON Schema only.
 Duration = Annotated[
     str,
-    StringConstraints(pattern=r"^P(\d+[YMWD])+$"),
-    Field(description="An ISO 8601 duration in years, months, weeks or days, e.g. P10D."),
+    AfterValidator(durations.check),
+    Field(
+        description="An ISO 8601 duration in years, months, weeks or days, e.g. P10D.",
+        json_schema_extra={"pattern": durations.PATTERN},
+    ),
 ]
 
 # The page a route reaches when every question is answered.
@@ -73,7 +79,34 @@ class Option(Model):
     )
 
 
-DATE_BOUND = r"^(today|\d{4}-\d{2}-\d{2}|[+-]P(\d+[YMWD])+)$"
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _date_bound(bound: str) -> str:
+    """`bound` if it is one a date rule takes (a Pydantic validator; see today_bound)."""
+    if bound[:1] in ("+", "-"):
+        durations.parse(bound, signed=True)
+    elif ISO_DATE.fullmatch(bound):
+        try:
+            date.fromisoformat(bound)
+        except ValueError as error:
+            raise ValueError(f"{bound!r} is not a date: {error}") from None
+    elif bound != "today":
+        raise ValueError(
+            f"{bound!r} must be `today`, a date (2020-01-31), or a duration from today "
+            "(-P18Y, +P1M)"
+        )
+    return bound
+
+
+# As Duration: checked by the validator, the pattern for the JSON Schema.
+DateBound = Annotated[
+    str,
+    AfterValidator(_date_bound),
+    Field(
+        json_schema_extra={"pattern": rf"^(today|\d{{4}}-\d{{2}}-\d{{2}}|[+-]{durations.WHOLE})$"}
+    ),
+]
 
 
 class Rule(Model):
@@ -86,11 +119,11 @@ class Rule(Model):
     pattern: str | None = Field(
         default=None, description="A regular expression the whole answer must match."
     )
-    before: Annotated[str, StringConstraints(pattern=DATE_BOUND)] | None = Field(
+    before: DateBound | None = Field(
         default=None,
         description="Dates: the answer must be before this: `today`, a date, or `-P18Y` from today.",
     )
-    after: Annotated[str, StringConstraints(pattern=DATE_BOUND)] | None = None
+    after: DateBound | None = None
     when: Expression | None = Field(
         default=None, description="A custom rule: the answer is refused when this is true."
     )
@@ -376,13 +409,5 @@ def today_bound(bound: str, today: date) -> date:
     if bound == "today":
         return today
     if bound[0] in "+-":
-        sign = -1 if bound[0] == "-" else 1
-        parts = dict.fromkeys("YMWD", 0)
-        for amount, unit in re.findall(r"(\d+)([YMWD])", bound):
-            parts[unit] = int(amount)
-        year = today.year + sign * parts["Y"]
-        month0 = today.month - 1 + sign * parts["M"]
-        year, month0 = year + month0 // 12, month0 % 12
-        day = min(today.day, calendar.monthrange(year, month0 + 1)[1])
-        return date(year, month0 + 1, day) + timedelta(days=sign * (7 * parts["W"] + parts["D"]))
+        return durations.add(today, bound)
     return date.fromisoformat(bound)
