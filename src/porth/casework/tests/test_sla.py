@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from porth.casework.actions import sla_due
-from porth.services.definition.models import today_bound
+from porth.services.definition.bounds import today_bound
 
 LONDON = ZoneInfo("Europe/London")
 

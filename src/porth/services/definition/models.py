@@ -7,9 +7,8 @@ No Django import here: the definition and the engine are plain Python.
 """
 
 import re
-from datetime import date
 from decimal import Decimal
-from functools import cached_property, lru_cache
+from functools import cached_property
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -23,6 +22,7 @@ from pydantic import (
 )
 
 from . import durations
+from .bounds import DateBound
 from .conditions import compile_expression
 
 PageId = Annotated[
@@ -77,36 +77,6 @@ class Option(Model):
     exclusive: bool = Field(
         default=False, description="Checkboxes only: a 'none of these' option that clears others."
     )
-
-
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-def _date_bound(bound: str) -> str:
-    """`bound` if it is one a date rule takes (a Pydantic validator; see today_bound)."""
-    if bound[:1] in ("+", "-"):
-        durations.parse(bound, signed=True)
-    elif ISO_DATE.fullmatch(bound):
-        try:
-            date.fromisoformat(bound)
-        except ValueError as error:
-            raise ValueError(f"{bound!r} is not a date: {error}") from None
-    elif bound != "today":
-        raise ValueError(
-            f"{bound!r} must be `today`, a date (2020-01-31), or a duration from today "
-            "(-P18Y, +P1M)"
-        )
-    return bound
-
-
-# As Duration: checked by the validator, the pattern for the JSON Schema.
-DateBound = Annotated[
-    str,
-    AfterValidator(_date_bound),
-    Field(
-        json_schema_extra={"pattern": rf"^(today|\d{{4}}-\d{{2}}-\d{{2}}|[+-]{durations.WHOLE})$"}
-    ),
-]
 
 
 class Rule(Model):
@@ -401,13 +371,3 @@ class Definition(Model):
         if program is None:
             program = self.programs[expression] = compile_expression(expression)
         return program
-
-
-@lru_cache(maxsize=1024)
-def today_bound(bound: str, today: date) -> date:
-    """Resolve a date rule's bound (`today`, `2020-01-01`, `-P18Y`) against today."""
-    if bound == "today":
-        return today
-    if bound[0] in "+-":
-        return durations.add(today, bound)
-    return date.fromisoformat(bound)

@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings
 
 from porth.services.definition import durations
-from porth.services.definition.models import today_bound
+from porth.services.definition.bounds import today_bound
 
 
 @pytest.mark.parametrize(
