@@ -1,7 +1,6 @@
 """Every change to a case: atomic, audited in the same transaction, version-checked."""
 
-import re
-from datetime import timedelta
+from datetime import datetime
 from functools import cache
 from typing import Any
 
@@ -14,7 +13,7 @@ from porth.accounts.access import CASE_ROLES
 from porth.accounts.models import Organisation, User
 from porth.audit.service import record
 from porth.fastpath import sql
-from porth.services.definition import Definition
+from porth.services.definition import Definition, durations
 from porth.services.definition.models import CaseAction
 from porth.utils.crypto import blind_index, encrypt
 
@@ -25,15 +24,13 @@ MAX_TEXT = 5000
 _UNCHANGED: Any = object()
 
 
-def sla_due(sla: str | None, start: Any) -> Any:
-    """When a case is due: the SLA (an ISO 8601 duration) after it was opened."""
+def sla_due(sla: str | None, start: datetime) -> datetime | None:
+    """When a case is due: the SLA (an ISO 8601 duration) after it was opened, counted on
+    the calendar of the team's time zone (a month from 31 May is 30 June there, even when
+    it is still 30 May in UTC), as a date rule counts from today."""
     if not sla:
         return None
-    parts = {unit: int(n) for n, unit in re.findall(r"(\d+)([YMWD])", sla)}
-    days = (
-        parts.get("D", 0) + 7 * parts.get("W", 0) + 30 * parts.get("M", 0) + 365 * parts.get("Y", 0)
-    )
-    return start + timedelta(days=days)
+    return durations.add(timezone.localtime(start), sla)
 
 
 def organisation_for(definition: Definition) -> Organisation:
@@ -90,6 +87,7 @@ def open_case(
             found = (queue.pk, queue.organisation_id)
         queue_id, organisation_id = found
         name = answers.get(action.name) if action.name else None
+        name_index, name_index_key = blind_index(name if isinstance(name, str) else "")
         now = timezone.now()
         case = Case(
             submission=submission,
@@ -98,7 +96,8 @@ def open_case(
             queue_id=queue_id,
             service=definition.slug,
             channel=submission.channel,
-            name_index=blind_index(name) if isinstance(name, str) else "",
+            name_index=name_index,
+            name_index_key=name_index_key,
             due_at=sla_due(action.sla, now),
         )
         sql.insert(case)  # with the statement built once: a case is opened on every submission

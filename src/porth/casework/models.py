@@ -54,6 +54,8 @@ class Case(models.Model):
     channel = models.CharField(max_length=10)
     # Search by applicant name without storing it in the clear: keyed hashes of its words.
     name_index = models.CharField(max_length=400, blank=True)
+    # The id of the index key (PORTH_INDEX_KEY) that made them; "" before it was recorded.
+    name_index_key = models.CharField(max_length=32, blank=True)
     due_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

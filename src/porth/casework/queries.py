@@ -15,7 +15,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from porth.utils.crypto import blind_index
+from porth.utils.crypto import search_tokens
 
 from .models import OPEN_STATUSES, Case
 
@@ -80,13 +80,19 @@ def _search(cases: QuerySet[Case], text: str) -> QuerySet[Case]:
     reference index, and would scan the whole table for every search.
     """
     by_reference = cases.filter(reference__in=reference_candidates(text))
-    tokens = blind_index(text).split()
-    if not tokens or by_reference.exists():
+    by_key = search_tokens(text)
+    if not any(by_key.values()) or by_reference.exists():
         return by_reference
-    for token in tokens:
-        # Tokens are fixed-length hex separated by spaces, so a substring match is a word match.
-        cases = cases.filter(name_index__contains=token)
-    return cases
+    # A case's tokens were made with one index key, named beside them; while the key is
+    # being rotated (`porth reindex`), cases may have been made with any of those listed.
+    match = Q()
+    for key_id, tokens in by_key.items():
+        words = Q(name_index_key=key_id)
+        for token in tokens:
+            # Tokens are fixed-length hex separated by spaces: a substring match is a word match.
+            words &= Q(name_index__contains=token)
+        match |= words
+    return cases.filter(match)
 
 
 # --- Cursors ------------------------------------------------------------------------------------

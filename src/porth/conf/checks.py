@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.checks import CheckMessage, Error, register
 from django.utils.csp import CSP
 
-from porth.utils.crypto import KeyError_, _keys
+from porth.utils.crypto import KeyError_, _keys, index_keys
 
 
 @register(deploy=True)
@@ -27,6 +27,22 @@ def encryption_keys(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
                 str(error),
                 hint="Make a key with `porth keygen` and set PORTH_ENCRYPTION_KEYS=id:key",
                 id="porth.E002",
+            )
+        ]
+    return []
+
+
+@register()
+def index_key(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    """The key of the blind index that finds cases by name: required, and well formed."""
+    try:
+        index_keys()
+    except KeyError_ as error:
+        return [
+            Error(
+                str(error),
+                hint="Make a key with `porth keygen` and set PORTH_INDEX_KEY=id:key",
+                id="porth.E004",
             )
         ]
     return []

@@ -276,3 +276,12 @@ PORTH_ENCRYPTION_KEYS = os.environ.get(
     "PORTH_ENCRYPTION_KEYS",
     "" if PRODUCTION else "dev1:cG9ydGgtZGV2LW9ubHktbm90LWEtc2VjcmV0LWtleSE=",
 )
+# The key of the blind index that finds cases by the applicant's name (keyed hashes of its
+# words), apart from the encryption keys so that rotating those leaves search working:
+# "id:base64key,id:base64key"; the first makes new tokens, all are searched, until
+# `porth reindex` has remade every case's tokens with the first. Dev and test use a fixed,
+# public key; production must set one (a system check says so).
+PORTH_INDEX_KEY = os.environ.get(
+    "PORTH_INDEX_KEY",
+    "" if PRODUCTION else "dev1:cG9ydGgtZGV2LW9ubHktYmxpbmQtaW5kZXgta2V5ISE=",
+)

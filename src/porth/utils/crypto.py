@@ -39,8 +39,13 @@ class KeyError_(ValueError):
 
 
 @cache
-def _raw_keys(setting: str) -> tuple[str, dict[str, bytes]]:
-    """The setting checked and decoded: the current key's id, and every key by id."""
+def _raw_keys(setting: str, name: str = "PORTH_ENCRYPTION_KEYS") -> tuple[str, dict[str, bytes]]:
+    """The setting `name` checked and decoded: the current key's id, and every key by id."""
+    kind, size = (
+        ("encryption key", "32 bytes (AES-256)")
+        if name == "PORTH_ENCRYPTION_KEYS"
+        else ("index key", "32 bytes")
+    )
     keys: dict[str, bytes] = {}
     current = ""
     for item in filter(None, (part.strip() for part in setting.split(","))):
@@ -48,13 +53,13 @@ def _raw_keys(setting: str) -> tuple[str, dict[str, bytes]]:
         try:
             raw = base64.b64decode(encoded, validate=True)
         except ValueError:
-            raise KeyError_(f"encryption key {key_id!r} is not valid base64") from None
+            raise KeyError_(f"{kind} {key_id!r} is not valid base64") from None
         if len(raw) != 32 or not key_id:
-            raise KeyError_(f"encryption key {key_id!r} must be 32 bytes (AES-256) with an id")
+            raise KeyError_(f"{kind} {key_id!r} must be {size} with an id")
         keys[key_id] = raw
         current = current or key_id
     if not keys:
-        raise KeyError_("PORTH_ENCRYPTION_KEYS is empty: set it to id:base64-of-32-random-bytes")
+        raise KeyError_(f"{name} is empty: set it to id:base64-of-32-random-bytes")
     return current, keys
 
 
@@ -106,23 +111,46 @@ def new_key() -> str:
 
 
 @cache
-def _index_key(setting: str) -> bytes:
-    # Derived from the current encryption key, so no extra secret to manage; a different
-    # derivation label keeps it unrelated to the encryption itself.
-    current, raw = _raw_keys(setting)
-    return hmac.new(raw[current], b"porth blind index v1", hashlib.sha256).digest()
+def _index_keys(setting: str) -> tuple[str, dict[str, bytes]]:
+    """The current index key's id, and every index key by id, from PORTH_INDEX_KEY."""
+    current, raw = _raw_keys(setting, "PORTH_INDEX_KEY")
+    # A derivation label keeps the index unrelated to any other use of the same bytes.
+    return current, {
+        key_id: hmac.new(key, b"porth blind index v1", hashlib.sha256).digest()
+        for key_id, key in raw.items()
+    }
 
 
-def blind_index(text: str) -> str:
-    """Keyed hashes of the words of `text` (case and accents folded), space-separated.
+def index_keys() -> tuple[str, list[str]]:
+    """The id of the index key that new tokens are made with, and the ids of all of them."""
+    current, keys = _index_keys(settings.PORTH_INDEX_KEY)
+    return current, list(keys)
+
+
+def blind_index(text: str) -> tuple[str, str]:
+    """Keyed hashes of the words of `text` (case and accents folded), space-separated, and
+    the id of the index key that made them.
 
     Lets staff find a case by a word of the applicant's name without the name being stored
-    in the clear: search hashes the query's words the same way and matches the tokens.
+    in the clear: search hashes the query's words the same way and matches the tokens. The
+    index has its own key (PORTH_INDEX_KEY), so rotating the encryption keys leaves it be;
+    the key id is stored beside the tokens so that the index key can be rotated too.
     """
-    key = _index_key(settings.PORTH_ENCRYPTION_KEYS)
-    tokens = []
-    for word in _words(text):
-        tokens.append(hmac.new(key, word.encode(), hashlib.sha256).hexdigest()[:16])
+    key_id, keys = _index_keys(settings.PORTH_INDEX_KEY)
+    return _tokens(keys[key_id], text), key_id
+
+
+def search_tokens(text: str) -> dict[str, list[str]]:
+    """The tokens of the words of `text` under every index key, by key id: during a
+    rotation, a record still indexed with an older key is found by that key's tokens."""
+    _, keys = _index_keys(settings.PORTH_INDEX_KEY)
+    return {key_id: _tokens(key, text).split() for key_id, key in keys.items()}
+
+
+def _tokens(key: bytes, text: str) -> str:
+    tokens = [
+        hmac.new(key, word.encode(), hashlib.sha256).hexdigest()[:16] for word in _words(text)
+    ]
     return " ".join(dict.fromkeys(tokens))
 
 

@@ -117,6 +117,7 @@ def make_case(
         key_id=key_id,
         language="en",
     )
+    name_index, name_index_key = blind_index(name)
     return Case.objects.create(
         submission=submission,
         reference=reference,
@@ -125,6 +126,7 @@ def make_case(
         service=service,
         status=status,
         channel="online",
-        name_index=blind_index(name),
+        name_index=name_index,
+        name_index_key=name_index_key,
         **fields,
     )

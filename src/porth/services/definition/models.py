@@ -6,14 +6,13 @@ test. Cross-references (page ids, field ids in conditions) are checked in ``chec
 No Django import here: the definition and the engine are plain Python.
 """
 
-import calendar
 import re
-from datetime import date, timedelta
 from decimal import Decimal
-from functools import cached_property, lru_cache
+from functools import cached_property
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -22,6 +21,8 @@ from pydantic import (
     model_validator,
 )
 
+from . import durations
+from .bounds import DateBound
 from .conditions import compile_expression
 
 PageId = Annotated[
@@ -40,10 +41,15 @@ Expression = Annotated[
     StringConstraints(min_length=1, max_length=2000),
     Field(description="A CEL expression over `answers` (and `today`, `age()`)."),
 ]
+# Checked by the one duration parser (durations.py), which says what is wrong; the pattern
+# is for the JSON Schema only.
 Duration = Annotated[
     str,
-    StringConstraints(pattern=r"^P(\d+[YMWD])+$"),
-    Field(description="An ISO 8601 duration in years, months, weeks or days, e.g. P10D."),
+    AfterValidator(durations.check),
+    Field(
+        description="An ISO 8601 duration in years, months, weeks or days, e.g. P10D.",
+        json_schema_extra={"pattern": durations.PATTERN},
+    ),
 ]
 
 # The page a route reaches when every question is answered.
@@ -73,9 +79,6 @@ class Option(Model):
     )
 
 
-DATE_BOUND = r"^(today|\d{4}-\d{2}-\d{2}|[+-]P(\d+[YMWD])+)$"
-
-
 class Rule(Model):
     """One validation rule. Give exactly one of the rule keys, and optionally a message."""
 
@@ -86,11 +89,11 @@ class Rule(Model):
     pattern: str | None = Field(
         default=None, description="A regular expression the whole answer must match."
     )
-    before: Annotated[str, StringConstraints(pattern=DATE_BOUND)] | None = Field(
+    before: DateBound | None = Field(
         default=None,
         description="Dates: the answer must be before this: `today`, a date, or `-P18Y` from today.",
     )
-    after: Annotated[str, StringConstraints(pattern=DATE_BOUND)] | None = None
+    after: DateBound | None = None
     when: Expression | None = Field(
         default=None, description="A custom rule: the answer is refused when this is true."
     )
@@ -368,21 +371,3 @@ class Definition(Model):
         if program is None:
             program = self.programs[expression] = compile_expression(expression)
         return program
-
-
-@lru_cache(maxsize=1024)
-def today_bound(bound: str, today: date) -> date:
-    """Resolve a date rule's bound (`today`, `2020-01-01`, `-P18Y`) against today."""
-    if bound == "today":
-        return today
-    if bound[0] in "+-":
-        sign = -1 if bound[0] == "-" else 1
-        parts = dict.fromkeys("YMWD", 0)
-        for amount, unit in re.findall(r"(\d+)([YMWD])", bound):
-            parts[unit] = int(amount)
-        year = today.year + sign * parts["Y"]
-        month0 = today.month - 1 + sign * parts["M"]
-        year, month0 = year + month0 // 12, month0 % 12
-        day = min(today.day, calendar.monthrange(year, month0 + 1)[1])
-        return date(year, month0 + 1, day) + timedelta(days=sign * (7 * parts["W"] + parts["D"]))
-    return date.fromisoformat(bound)

@@ -8,8 +8,9 @@ from typing import Any
 
 from porth.services import questions
 from porth.services.definition import Definition, Page, Question, Scope
+from porth.services.definition.bounds import today_bound
 from porth.services.definition.conditions import referenced_fields
-from porth.services.definition.models import Rule, today_bound
+from porth.services.definition.models import Rule
 from porth.services.questions import Invalid, Raw
 
 from .journey import State, cel_answers

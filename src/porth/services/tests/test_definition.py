@@ -379,6 +379,69 @@ def test_version_changes_when_the_content_changes() -> None:
     assert parse(text).version != parse(changed).version
 
 
+# --- durations --------------------------------------------------------------------------
+
+
+def _sla_problems(sla: str) -> list[str]:
+    text = full_text(yes_no()) + f"on_submit:\n  - case: {{queue: q, sla: {sla!r}}}\n"
+    with pytest.raises(DefinitionError) as caught:
+        parse(text, "test.yaml")
+    return [str(problem) for problem in caught.value.problems]
+
+
+@pytest.mark.parametrize(
+    ("sla", "why"),
+    [
+        ("P2D1M", "is not an ISO 8601 duration (such as P10D, P6M or P1Y6M)"),  # out of order
+        ("P1D1D", "is not an ISO 8601 duration (such as P10D, P6M or P1Y6M)"),
+        ("10 days", "is not an ISO 8601 duration (such as P10D, P6M or P1Y6M)"),
+        ("P", "is not an ISO 8601 duration (such as P10D, P6M or P1Y6M)"),
+        ("PT48H", "must be in whole years, months, weeks or days, without hours or fractions"),
+        ("P1.5D", "must be in whole years, months, weeks or days, without hours or fractions"),
+        ("-P1D", "must not have a sign"),
+    ],
+)
+def test_a_malformed_duration_is_refused_at_load_with_its_line(sla: str, why: str) -> None:
+    line = full_text(yes_no()).count("\n") + 2
+    assert _sla_problems(sla) == [f"test.yaml:{line}: on_submit[0].case.sla: {sla!r} {why}"]
+
+
+@pytest.mark.parametrize(
+    ("bound", "why"),
+    [
+        ("-P2D1Y", "is not an ISO 8601 duration (such as P10D, P6M or P1Y6M)"),
+        ("P18Y", "must be `today`, a date (2020-01-31), or a duration from today (-P18Y, +P1M)"),
+        ("+PT1H", "must be in whole years, months, weeks or days, without hours or fractions"),
+        ("2024-02-30", "is not a date: day is out of range for month"),
+    ],
+)
+def test_a_malformed_date_bound_is_refused_at_load_with_its_line(bound: str, why: str) -> None:
+    problem = only_problem(
+        f"""
+        - id: a
+          fields:
+            - id: x
+              type: date
+              label: {{en: X}}
+              rules:
+                - before: {bound!r}
+        """
+    )
+    assert problem == (
+        f"test.yaml:{FIRST_PAGE_LINE + 6}: pages[0].fields[0].rules[0].before: {bound!r} {why}"
+    )
+
+
+def test_durations_in_years_months_weeks_and_days_load() -> None:
+    text = (
+        full_text(yes_no()) + "retention: P1Y6M2W3D\non_submit:\n  - case: {queue: q, sla: P0D}\n"
+    )
+
+    definition = parse(text, "test.yaml")
+
+    assert definition.retention == "P1Y6M2W3D" and definition.on_submit[0].case.sla == "P0D"
+
+
 # --- folders, examples and the schema ----------------------------------------------------
 
 
