@@ -6,8 +6,8 @@ re-encrypting at leisure. The associated data binds a ciphertext to its record, 
 copied into another row will not decrypt.
 
 The data is JSON (strings, whole numbers, lists, objects): a journey's state is decoded and
-encoded again on every page, so it goes through orjson, which made a journey request 50,000
-instructions cheaper, of 1.77 million (`python -m bench.instructions`). Two of its ways
+encoded again on every page, so it goes through orjson, which does that for a fraction of
+the json module's work (measured in the commit that brought it in). Two of its ways
 would change data, so json does those cases: orjson refuses integers beyond 64 bits (a
 citizen can type a longer whole number), and reads them as floats, losing digits (text with
 a run of 19 digits or more is read by json).
