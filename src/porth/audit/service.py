@@ -10,10 +10,11 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from porth import fastpath
 from porth.fastpath import sql
 
 from .models import AuditEvent, AuditHead
@@ -152,9 +153,18 @@ def batch() -> Iterator[None]:
 def _append(events: list[AuditEvent]) -> None:
     """Chain the events onto the head, in order, and move the head past them."""
     # No savepoint: if the entries cannot be written, the action they record must fail too.
-    read, move = _head_sql()
+    composed = fastpath.on("sql")
+    read, move = _head_sql() if composed else ("", "")
     with transaction.atomic(savepoint=False):
-        found = sql.one(read)
+        if composed:
+            found = sql.one(read)
+        else:
+            found = (
+                AuditHead.objects.select_for_update()
+                .filter(pk=1)
+                .values_list("hash", "count")
+                .first()
+            )
         if found is None:  # the first entry ever
             created, _ = AuditHead.objects.select_for_update().get_or_create(
                 pk=1, defaults={"hash": GENESIS}
@@ -166,16 +176,19 @@ def _append(events: list[AuditEvent]) -> None:
             event.hash = previous = entry_hash(canonical(event))
         for event in events:
             sql.insert(event)
-        sql.run(move, [previous, count + len(events)])
+        if composed:
+            sql.run(move, [previous, count + len(events)])
+        else:
+            AuditHead.objects.filter(pk=1).update(hash=previous, count=count + len(events))
 
 
 @cache
 def _head_sql() -> tuple[str, str]:
     """Read the head, locking it (PostgreSQL; SQLite locks the database for the write), and
-    move it on. Written once: building them through the ORM costs more than running them."""
-    quote = connection.ops.quote_name
-    table = quote(AuditHead._meta.db_table)
-    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    move it on, written once (porth.fastpath.sql)."""
+    quote = sql.quote
+    table = sql.table(AuditHead)
+    lock = sql.for_update()
     return (
         f"SELECT {quote('hash')}, {quote('count')} FROM {table} WHERE {quote('id')} = 1{lock}",
         f"UPDATE {table} SET {quote('hash')} = %s, {quote('count')} = %s WHERE {quote('id')} = 1",

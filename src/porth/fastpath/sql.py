@@ -1,8 +1,10 @@
 """The hot path's hand-written statements, run on one kept cursor per connection, and rows
 inserted with a statement composed once ("sql").
 
-The few queries every journey page or submission makes are written once (in the modules that
-make them) and run here with `one` and `run`. Making a cursor for each statement (Django's
+Building a query through the ORM costs more than running it, so the few queries every journey
+page or submission makes are written once, in the modules that make them, from the models'
+metadata (with `quote`, `table`, `for_update`), and run here with `one` and `run`; with the
+optimisation off, those modules make the same queries through the ORM. Making a cursor for each statement (Django's
 cursor, the driver's, then closing both) costs a noticeable share of a short round trip, so
 each connection keeps one. Everything Django does before a cursor is used (the connection
 health check, reconnecting, refusing work in a broken transaction, turning driver errors into
@@ -27,6 +29,27 @@ from django.db.models import NOT_PROVIDED
 from django.db.models.fields import Field
 
 from porth import fastpath
+
+
+def quote(name: str) -> str:
+    """A table or column name quoted for this database."""
+    quoted: str = connection.ops.quote_name(name)
+    return quoted
+
+
+def table(model: type[models.Model]) -> str:
+    return quote(model._meta.db_table)
+
+
+def for_update() -> str:
+    """` FOR UPDATE`, where the database locks rows (SQLite has no row locks: a transaction
+    that writes, begun IMMEDIATE, locks the database)."""
+    return " FOR UPDATE" if connection.features.has_select_for_update else ""
+
+
+def adapt_datetime(moment: Any) -> Any:
+    """A time as the ORM would store it (SQLite keeps naive UTC text)."""
+    return connection.ops.adapt_datetimefield_value(moment)
 
 
 def _cursor() -> CursorWrapper:

@@ -2,8 +2,9 @@
 
 from functools import cache
 
-from django.db import connection, transaction
+from django.db import transaction
 
+from porth import fastpath
 from porth.fastpath import sql
 
 from .definition import Definition
@@ -24,20 +25,27 @@ def record_version(definition: Definition) -> DefinitionVersion:
 
 @cache
 def _version_id_sql() -> str:
-    quote = connection.ops.quote_name
-    table = quote(DefinitionVersion._meta.db_table)
+    quote = sql.quote
     return (
-        f"SELECT {quote('id')} FROM {table} WHERE {quote('slug')} = %s AND {quote('version')} = %s"
+        f"SELECT {quote('id')} FROM {sql.table(DefinitionVersion)} "
+        f"WHERE {quote('slug')} = %s AND {quote('version')} = %s"
     )
 
 
 def version_id(definition: Definition) -> int:
     """The id of the stored row for this exact definition: one query once it exists.
 
-    Every submission asks, so the SQL is written once: building it through the ORM costs
-    more than running it."""
-    row = sql.one(_version_id_sql(), [definition.slug, definition.version])
-    return int(row[0]) if row else record_version(definition).pk
+    Every submission asks: with the fast path, the SQL is written once (porth.fastpath.sql)."""
+    if fastpath.on("sql"):
+        row = sql.one(_version_id_sql(), [definition.slug, definition.version])
+        found = int(row[0]) if row else None
+    else:
+        found = (
+            DefinitionVersion.objects.filter(slug=definition.slug, version=definition.version)
+            .values_list("id", flat=True)
+            .first()
+        )
+    return found if found is not None else record_version(definition).pk
 
 
 __all__ = ["Definition", "definitions", "get", "record_version", "version_id"]

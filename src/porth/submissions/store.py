@@ -4,21 +4,19 @@ Saves are checked against the revision they were made from, so a journey changed
 (another tab, another worker) is never overwritten: `Stale` is raised and the view reads it
 afresh.
 
-With the fast path's "journey_memory" (porth.fastpath), the queries every journey page makes
-are composed once from the models' metadata and run through porth.fastpath.sql, and a worker
-keeps the rows it read or wrote lately (encrypted, as stored) by id and revision: a cookie
-names the revision the browser was last sent (views._revision), and a page reads its journey
-from the database only when this worker has not got that revision. The journeys a worker sent
-are remembered too (their reference), for the confirmation page that follows. Without it,
-every page reads its journey through the ORM.
+With the fast path (porth.fastpath), the queries every journey page makes are composed once
+and run through porth.fastpath.sql ("sql"; otherwise the ORM makes them), and a worker keeps
+the rows it read or wrote lately (encrypted, as stored) by id and revision ("journey_memory"):
+a cookie names the revision the browser was last sent (views._revision), and a page reads its
+journey from the database only when this worker has not got that revision. The journeys a
+worker sent are remembered too (their reference), for the confirmation page that follows.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
 from functools import cache
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, connection
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import F
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
@@ -44,14 +42,12 @@ class _Sql:
 
 @cache
 def _sql() -> _Sql:
-    quote = connection.ops.quote_name
+    quote = sql.quote
     meta = Journey._meta
     columns = [str(field.column) for field in meta.concrete_fields]
-    table = quote(meta.db_table)
+    table = sql.table(Journey)
     select_all = f"SELECT {', '.join(map(quote, columns))} FROM {table} WHERE {quote('id')} = %s"
-    # SQLite has no row locks: the submit transaction (BEGIN IMMEDIATE) locks the database.
-    for_update = " FOR UPDATE" if connection.features.has_select_for_update else ""
-    submissions = quote(Submission._meta.db_table)
+    for_update = sql.for_update()
     return _Sql(
         select=f"{select_all} AND {quote('submitted_at')} IS NULL",
         select_locked=f"{select_all} AND {quote('submitted_at')} IS NULL{for_update}",
@@ -62,7 +58,7 @@ def _sql() -> _Sql:
             f"WHERE {quote('id')} = %s AND {quote('revision')} = %s"
         ),
         sent=(
-            f"SELECT {quote('reference')}, {quote('channel')} FROM {submissions} "
+            f"SELECT {quote('reference')}, {quote('channel')} FROM {sql.table(Submission)} "
             f"WHERE {quote('journey_id')} = %s"
         ),
         finish=(
@@ -72,11 +68,6 @@ def _sql() -> _Sql:
         ),
         attnames=[field.attname for field in meta.concrete_fields],
     )
-
-
-def _when(moment: datetime) -> Any:
-    """A time as the ORM would store it (SQLite keeps naive UTC text)."""
-    return connection.ops.adapt_datetimefield_value(moment)
 
 
 class Stale(Exception):
@@ -127,14 +118,15 @@ def open_journey(
     `lock`: read from the database and locked for the rest of the transaction, so that no
     other save can come between this read and a save (SQLite: the transaction locks).
     """
-    if not fastpath.on("journey_memory"):
-        query = Journey.objects.filter(pk=journey_id, submitted_at__isnull=True)
-        return (query.select_for_update() if lock else query).first()
-    if revision is not None and not lock:
+    if revision is not None and not lock and fastpath.on("journey_memory"):
         recalled = _recall(journey_id, revision)
         if recalled is not None:
             return recalled
-    journey = _one(_sql().select_locked if lock else _sql().select, journey_id)
+    if fastpath.on("sql"):
+        journey = _one(_sql().select_locked if lock else _sql().select, journey_id)
+    else:
+        query = Journey.objects.filter(pk=journey_id, submitted_at__isnull=True)
+        journey = (query.select_for_update() if lock else query).first()
     if journey is not None:
         _keep(journey)
     return journey
@@ -142,7 +134,7 @@ def open_journey(
 
 def lock_journey(journey_id: str) -> Journey | None:
     """The journey with this id, sent or not, locked for the rest of the transaction."""
-    if not fastpath.on("journey_memory"):
+    if not fastpath.on("sql"):
         return Journey.objects.select_for_update().filter(pk=journey_id).first()
     return _one(_sql().lock, journey_id)
 
@@ -164,14 +156,14 @@ def save(journey: Journey) -> None:
         _keep(journey)
         return
     updated_at = timezone.now()
-    if fastpath.on("journey_memory"):
+    if fastpath.on("sql"):
         changed = sql.run(
             _sql().update,
             [
                 bytes(journey.state),
                 journey.key_id,
                 journey.version,
-                _when(updated_at),
+                sql.adapt_datetime(updated_at),
                 journey.revision + 1,
                 journey.pk,
                 journey.revision,
@@ -198,13 +190,13 @@ def finish(journey: Journey) -> None:
     journey.state, journey.key_id = b"", ""
     journey.submitted_at = journey.updated_at = timezone.now()
     journey.revision += 1
-    if fastpath.on("journey_memory"):
+    if fastpath.on("sql"):
         sql.run(
             _sql().finish,
             [
                 b"",
-                _when(journey.submitted_at),
-                _when(journey.updated_at),
+                sql.adapt_datetime(journey.submitted_at),
+                sql.adapt_datetime(journey.updated_at),
                 journey.revision,
                 journey.pk,
             ],
