@@ -1,4 +1,7 @@
-"""`porth demo`: the demo organisations and staff, and how to sign in as them."""
+"""`porth demo`: the demo organisations and staff, and how to sign in as them.
+
+Here, not in accounts: it makes an organisation for each service's, and accounts sit below
+services (the `layers` contract in pyproject.toml)."""
 
 from typing import Any
 
