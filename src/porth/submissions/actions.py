@@ -1,5 +1,6 @@
 """Every write to journeys and submissions: atomic, and safe to repeat."""
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -117,6 +118,27 @@ def save_state(journey: Journey, state: State, *, definition: Definition) -> Non
     )
     journey.version = definition.version
     store.save(journey)
+
+
+def retry_if_stale[T](attempt: Callable[[bool], T], *, journey_id: Callable[[], str | None]) -> T:
+    """Run `attempt(False)`: a page's work, which may save its journey. If the journey was
+    saved meanwhile (a double click, another tab: `store.Stale`), run `attempt(True)` once
+    more in a transaction: the attempt then reads the journey again, locked, so that no
+    third save can overtake this one (four tabs at once made 500s without).
+
+    If the second attempt fails, it is rolled back, and this worker forgets the journey
+    `journey_id()` then names: it must not remember the save it made in there.
+    """
+    try:
+        return attempt(False)
+    except store.Stale:
+        try:
+            with transaction.atomic():
+                return attempt(True)
+        except BaseException:
+            if found := journey_id():
+                store.forget(found)
+            raise
 
 
 def submit(

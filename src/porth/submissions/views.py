@@ -15,7 +15,6 @@ from functools import wraps
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -164,19 +163,10 @@ def _back_url(current: Current, page_id: str) -> str:
 @require_http_methods(["GET", "HEAD", "POST"])
 @_in_mode
 def page(request: HttpRequest, slug: str, page_id: str, *, mode: Mode) -> HttpResponse:
-    try:
-        return _page(request, slug, page_id, mode, fresh=False)
-    except store.Stale:
-        # Saved meanwhile (a double click, another tab): read it again, locked this time, so
-        # that no third save can overtake this one (four tabs at once made 500s without).
-        try:
-            with transaction.atomic():
-                return _page(request, slug, page_id, mode, fresh=True)
-        except BaseException:
-            # Rolled back: this worker must not remember the save it made in there.
-            if journey_id := _journey_id(request, slug, mode):
-                store.forget(journey_id)
-            raise
+    return actions.retry_if_stale(
+        lambda fresh: _page(request, slug, page_id, mode, fresh=fresh),
+        journey_id=lambda: _journey_id(request, slug, mode),
+    )
 
 
 def _page(
