@@ -142,13 +142,24 @@ def retry_if_stale[T](attempt: Callable[[bool], T], *, journey_id: Callable[[], 
 
 
 def submit(
-    journey: Journey, definition: Definition, *, language: str, today: date, actor: Any = None
+    journey: Journey,
+    definition: Definition,
+    *,
+    language: str,
+    today: date,
+    actor: Any = None,
+    state: State | None = None,
 ) -> Submission:
     """Turn a complete journey into a submission, once: a repeated call returns the first.
 
     The journey row is locked, so two clicks or a retried POST queue up behind each other;
     the second finds the submission the first made.
+
+    `state`: the journey's state as the caller read it (at `journey.revision`), so that the
+    answers are decrypted once. It is used only if the locked row is still at that revision;
+    a journey saved meanwhile (another tab) is read again, and its newer answers are sent.
     """
+    read_at = journey.revision
     # One batch of audit entries: the submission's and those of whatever the `submitted`
     # signal's receivers do (opening a case) share one lock and update of the audit head.
     with transaction.atomic(), audit.batch():
@@ -160,7 +171,9 @@ def submit(
             existing = Submission.objects.filter(journey=locked).first()
             if existing is not None:
                 return existing
-        state = prune(definition, read_state(locked), today)
+        if state is None or locked.revision != read_at:
+            state = read_state(locked)
+        state = prune(definition, state, today)
         if not is_complete(definition, state, today):
             raise NotComplete
         answers = submitted_answers(definition, state, today)

@@ -252,6 +252,7 @@ def check_answers(request: HttpRequest, slug: str, *, mode: Mode) -> HttpRespons
                     language=get_language(),
                     today=today,
                     actor=mode.by if mode else None,
+                    state=state,  # decrypted once: reused unless saved meanwhile
                 )
             except actions.NotComplete:
                 following = engine.next_page(definition, state, today)
