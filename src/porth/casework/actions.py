@@ -9,12 +9,11 @@ from django.db.models import F, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
-from porth.accounts.access import CASE_ROLES
 from porth.accounts.models import Organisation, User
+from porth.accounts.service import CASE_ROLES
 from porth.audit.service import record
 from porth.fastpath import sql
-from porth.services.definition import Definition, durations
-from porth.services.definition.models import CaseAction
+from porth.services.service import CaseAction, Definition, durations
 from porth.utils.crypto import blind_index, encrypt
 
 from .models import Case, CaseEvent, Queue

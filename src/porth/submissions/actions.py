@@ -9,8 +9,7 @@ from django.db import transaction
 from porth.audit import service as audit
 from porth.fastpath import sql
 from porth.services import service as services
-from porth.services.definition import Definition
-from porth.services.engine import State, is_complete, prune, submitted_answers
+from porth.services.service import Definition, engine
 from porth.utils import crypto
 
 from . import signals, store
@@ -26,11 +25,11 @@ def _journey_context(journey_id: str) -> str:
     return f"journey:{journey_id}"
 
 
-def read_state(journey: Journey) -> State:
+def read_state(journey: Journey) -> engine.State:
     if not journey.state:
-        return State()
+        return engine.State()
     data = crypto.decrypt(journey.state, journey.key_id, context=_journey_context(journey.pk))
-    return State.from_json(data)
+    return engine.State.from_json(data)
 
 
 def new_journey(
@@ -112,7 +111,7 @@ def stop_assisted(
         )
 
 
-def save_state(journey: Journey, state: State, *, definition: Definition) -> None:
+def save_state(journey: Journey, state: engine.State, *, definition: Definition) -> None:
     journey.state, journey.key_id = crypto.encrypt(
         state.to_json(), context=_journey_context(journey.pk)
     )
@@ -148,7 +147,7 @@ def submit(
     language: str,
     today: date,
     actor: Any = None,
-    state: State | None = None,
+    state: engine.State | None = None,
 ) -> Submission:
     """Turn a complete journey into a submission, once: a repeated call returns the first.
 
@@ -173,10 +172,10 @@ def submit(
                 return existing
         if state is None or locked.revision != read_at:
             state = read_state(locked)
-        state = prune(definition, state, today)
-        if not is_complete(definition, state, today):
+        state = engine.prune(definition, state, today)
+        if not engine.is_complete(definition, state, today):
             raise NotComplete
-        answers = submitted_answers(definition, state, today)
+        answers = engine.submitted_answers(definition, state, today)
         version_id = services.version_id(definition)
         for _attempt in range(5):
             reference = new_reference(definition.reference_prefix)

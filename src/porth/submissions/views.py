@@ -22,10 +22,8 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods, require_safe
 
 from porth.fastpath.shells import render_page
-from porth.services import engine, questions
 from porth.services import service as services
-from porth.services.definition import CHECK_ANSWERS, Definition
-from porth.services.questions.messages import message
+from porth.services.service import CHECK_ANSWERS, Definition, engine, message, questions
 from porth.utils.http import no_store
 from porth.utils.urls import cached_reverse
 
