@@ -11,6 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import totp
 from .models import Membership, Organisation, Role, User
+from .organisations import ensure_organisation
 
 PASSWORD = "porth-demo-password"
 # A fixed base32 secret, so an authenticator app set up once keeps working after a reset.
@@ -35,13 +36,6 @@ USERS = [
     DemoUser("admin", "Aled Platform Admin", Role.PLATFORM_ADMIN),
     DemoUser("other", "Olwen Other Council", Role.CASEWORKER, OTHER[0]),
 ]
-
-
-def ensure_organisation(slug: str, name: str, name_cy: str = "") -> Organisation:
-    organisation, _ = Organisation.objects.get_or_create(
-        slug=slug, defaults={"name": name, "name_cy": name_cy}
-    )
-    return organisation
 
 
 def ensure_user(demo: DemoUser) -> User:

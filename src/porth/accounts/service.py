@@ -15,13 +15,16 @@ from .access import (
 )
 from .demo import ensure_demo
 from .demo import instructions as demo_instructions
+from .organisations import ensure_organisation, members
 
 __all__ = [
     "CASE_ROLES",
     "demo_instructions",
     "ensure_demo",
+    "ensure_organisation",
     "has_role",
     "is_platform_admin",
+    "members",
     "organisation_ids",
     "signed_in_staff",
     "staff_view",
