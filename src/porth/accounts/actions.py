@@ -1,4 +1,5 @@
-"""Every change to a member of staff's sign-in: atomic, audited in the same transaction.
+"""Every change to a member of staff's sign-in: atomic, audited in the same transaction
+(each action sends `signals.staff_event` inside it; the audit app records the entry).
 
 Failed passwords and failed codes both count towards django-axes' lockout for the user
 name (5 failures lock it for 30 minutes), so guessing the code is no easier than
@@ -6,6 +7,7 @@ guessing the password.
 """
 
 import enum
+from typing import Any
 
 from axes.handlers.proxy import AxesProxyHandler
 from django.contrib.auth import authenticate, logout, user_login_failed
@@ -15,10 +17,9 @@ from django.http import HttpRequest
 from django_otp import verify_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from porth.audit.service import record
-
 from . import staff_session, totp
 from .models import User
+from .signals import staff_event
 
 
 class Outcome(enum.Enum):
@@ -27,6 +28,20 @@ class Outcome(enum.Enum):
     SIGNED_IN = "signed_in"
     WRONG = "wrong"
     LOCKED = "locked"
+
+
+def _announce(
+    action: str,
+    *,
+    actor: User | None = None,
+    request: HttpRequest | None = None,
+    user: User | None = None,
+    data: dict[str, Any] | None = None,
+) -> None:
+    """Tell the audit log (a receiver of `staff_event`) inside the caller's transaction."""
+    staff_event.send(
+        sender=__name__, action=action, actor=actor, request=request, user=user, data=data or {}
+    )
 
 
 def _credentials(username: str) -> dict[str, str]:
@@ -52,10 +67,10 @@ def check_password(request: HttpRequest, username: str, password: str, next_url:
     locked = _locked_now(request) or is_locked(request, username)
     if user is None or locked or not isinstance(user, User):
         with transaction.atomic():
-            record(
+            _announce(
                 "staff.sign_in_failed",
                 request=request,
-                obj=User.objects.filter(username=username).first(),
+                user=User.objects.filter(username=username).first(),
                 data={"username": username[:150], "stage": "password", "locked": locked},
             )
         return Outcome.LOCKED if locked else Outcome.WRONG
@@ -69,11 +84,11 @@ def _code_failed(request: HttpRequest, user: User, stage: str) -> Outcome:
             sender=__name__, credentials=_credentials(user.username), request=request
         )
         locked = _locked_now(request)
-        record(
+        _announce(
             "staff.sign_in_failed",
             actor=user,
             request=request,
-            obj=user,
+            user=user,
             data={"username": user.username, "stage": stage, "locked": locked},
         )
     if locked:
@@ -106,7 +121,7 @@ def confirm_enrolment(request: HttpRequest, user: User, device: TOTPDevice, code
     with transaction.atomic():
         device.confirmed = True
         device.save(update_fields=["confirmed"])
-        record("staff.totp_enrolled", actor=user, request=request, obj=user)
+        _announce("staff.totp_enrolled", actor=user, request=request, user=user)
         sign_in(request, user, device)
     return Outcome.SIGNED_IN
 
@@ -114,14 +129,14 @@ def confirm_enrolment(request: HttpRequest, user: User, device: TOTPDevice, code
 def sign_in(request: HttpRequest, user: User, device: TOTPDevice) -> None:
     with transaction.atomic():
         staff_session.begin(request, user, device)
-        record("staff.signed_in", actor=user, request=request, obj=user)
+        _announce("staff.signed_in", actor=user, request=request, user=user)
 
 
 def sign_out(request: HttpRequest, *, actor: User) -> None:
     """End this session, and every copy of its cookie: the user's epoch moves on."""
     with transaction.atomic():
         _end_every_session(actor)
-        record("staff.signed_out", actor=actor, request=request, obj=actor)
+        _announce("staff.signed_out", actor=actor, request=request, user=actor)
         logout(request)
     request.session[staff_session.NOTICE] = "signed-out"
 
@@ -135,7 +150,7 @@ def sign_out_everywhere(user: User, *, actor: User, request: HttpRequest | None 
     """A platform admin ends every session `user` has, on every device."""
     with transaction.atomic():
         _end_every_session(user)
-        record("staff.signed_out_everywhere", actor=actor, request=request, obj=user)
+        _announce("staff.signed_out_everywhere", actor=actor, request=request, user=user)
 
 
 def reset_authenticator(user: User, *, actor: User, request: HttpRequest | None = None) -> None:
@@ -144,11 +159,11 @@ def reset_authenticator(user: User, *, actor: User, request: HttpRequest | None 
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
         _end_every_session(user)
-        record(
+        _announce(
             "staff.authenticator_reset",
             actor=actor,
             request=request,
-            obj=user,
+            user=user,
             data={"username": user.username},
         )
 
@@ -156,8 +171,8 @@ def reset_authenticator(user: User, *, actor: User, request: HttpRequest | None 
 def end_session(request: HttpRequest, *, actor: User, reason: str) -> None:
     """The session is too old, idle or revoked (see staff_session.problem)."""
     with transaction.atomic():
-        record(
-            "staff.session_ended", actor=actor, request=request, obj=actor, data={"reason": reason}
+        _announce(
+            "staff.session_ended", actor=actor, request=request, user=actor, data={"reason": reason}
         )
         logout(request)
     request.session[staff_session.NOTICE] = reason
@@ -167,4 +182,4 @@ def unlock(username: str, *, actor: User, request: HttpRequest | None = None) ->
     """A platform admin lifts a lockout before its 30 minutes are up."""
     with transaction.atomic():
         AxesProxyHandler.reset_attempts(username=username)
-        record("staff.unlocked", actor=actor, request=request, data={"username": username})
+        _announce("staff.unlocked", actor=actor, request=request, data={"username": username})

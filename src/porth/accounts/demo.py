@@ -3,6 +3,7 @@
 Never in production: the secret below is public (it is in this file).
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -10,6 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import totp
 from .models import Membership, Organisation, Role, User
+from .organisations import ensure_organisation
 
 PASSWORD = "porth-demo-password"
 # A fixed base32 secret, so an authenticator app set up once keeps working after a reset.
@@ -36,13 +38,6 @@ USERS = [
 ]
 
 
-def ensure_organisation(slug: str, name: str, name_cy: str = "") -> Organisation:
-    organisation, _ = Organisation.objects.get_or_create(
-        slug=slug, defaults={"name": name, "name_cy": name_cy}
-    )
-    return organisation
-
-
 def ensure_user(demo: DemoUser) -> User:
     """Create the user, their role and a confirmed device; a second run changes nothing."""
     with transaction.atomic():
@@ -62,3 +57,29 @@ def ensure_user(demo: DemoUser) -> User:
             device.key = key
             device.save(update_fields=["key"])
     return user
+
+
+def ensure_demo(organisations: Iterable[tuple[str, str, str]] = ()) -> None:
+    """The demo organisations (these: slug, name, Welsh name; the home council and another)
+    and staff. Safe to run again."""
+    for slug, name, name_cy in organisations:
+        ensure_organisation(slug, name, name_cy)
+    ensure_organisation(HOME, "Example Council", "Cyngor Enghraifft")
+    ensure_organisation(*OTHER)
+    for user in USERS:
+        ensure_user(user)
+
+
+def instructions() -> str:
+    """How to sign in as the demo staff."""
+    names = ", ".join(user.username for user in USERS[1:])
+    return f"""
+Staff sign-in (demo accounts)
+  Go to:       http://127.0.0.1:8000/staff/sign-in
+  User name:   caseworker   (also: {names})
+  Password:    {PASSWORD}
+  Code:        add this key to an authenticator app (it is the same for every demo user):
+                 {SECRET}
+               or, without an app, print the current code with:
+                 .venv/bin/porth totp caseworker
+"""

@@ -1,4 +1,8 @@
-"""The audit app's public API: `record` an entry, inside the caller's transaction."""
+"""The audit app's public API: `record` an entry, inside the caller's transaction.
+
+Other apps import this module (and `porth.audit.models`, for relations), nothing else of
+audit. A `protected` import-linter contract (pyproject.toml) checks it.
+"""
 
 import hashlib
 import ipaddress

@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
-from porth.accounts.access import is_platform_admin, organisation_ids, staff_view
 from porth.accounts.models import Role, User
+from porth.accounts.service import is_platform_admin, organisation_ids, staff_view
 
 from .forms import SearchForm, day_after, day_start
 from .models import AuditEvent

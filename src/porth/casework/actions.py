@@ -10,12 +10,11 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from porth import fastpath
-from porth.accounts.access import CASE_ROLES
 from porth.accounts.models import Organisation, User
+from porth.accounts.service import CASE_ROLES, ensure_organisation, members
 from porth.audit.service import record
 from porth.fastpath import sql
-from porth.services.definition import Definition, durations
-from porth.services.definition.models import CaseAction
+from porth.services.service import CaseAction, Definition, durations
 from porth.utils.crypto import blind_index, encrypt
 
 from .models import Case, CaseEvent, Queue
@@ -35,14 +34,11 @@ def sla_due(sla: str | None, start: datetime) -> datetime | None:
 
 
 def organisation_for(definition: Definition) -> Organisation:
-    organisation, _ = Organisation.objects.get_or_create(
-        slug=definition.organisation.id,
-        defaults={
-            "name": definition.organisation.name.en,
-            "name_cy": definition.organisation.name.cy or "",
-        },
+    return ensure_organisation(
+        definition.organisation.id,
+        definition.organisation.name.en,
+        definition.organisation.name.cy or "",
     )
-    return organisation
 
 
 def queue_for(organisation: Organisation, action: CaseAction) -> Queue:
@@ -201,15 +197,7 @@ def _text(value: str, what: str) -> str:
 
 def caseworkers(organisation: Organisation | int) -> QuerySet[User]:
     """Staff who may be given a case of this organisation."""
-    return (
-        User.objects.filter(
-            is_active=True,
-            memberships__organisation=organisation,
-            memberships__role__in=list(CASE_ROLES),
-        )
-        .distinct()
-        .order_by("display_name", "username")
-    )
+    return members(organisation, CASE_ROLES)
 
 
 def claim(case: Case, *, version: int, actor: Any, request: HttpRequest | None = None) -> Case:

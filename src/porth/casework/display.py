@@ -6,15 +6,12 @@ with it), so a case looks the same after the service changes.
 
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
 from typing import Any
 
-from porth.services import engine, questions
 from porth.services import service as services
-from porth.services.definition import Definition
-from porth.services.models import DefinitionVersion
-from porth.submissions.actions import read_answers
+from porth.services.service import Definition, engine, questions
 from porth.submissions.models import Submission
+from porth.submissions.service import read_answers
 from porth.utils.crypto import decrypt
 
 from .actions import event_context
@@ -35,18 +32,10 @@ TITLES = {
 }
 
 
-@lru_cache(maxsize=256)
-def _definition(slug: str, version: str, pk: int) -> Definition:
-    row = DefinitionVersion.objects.only("canonical").get(pk=pk)
-    definition = Definition.model_validate(row.canonical)
-    definition.set_version(version)
-    return definition
-
-
 def definition_of(submission: Submission) -> Definition:
     """The definition a submission was made against, parsed once per (slug, version)."""
     row = submission.definition
-    return _definition(row.slug, row.version, row.pk)
+    return services.stored_definition(row.slug, row.version, row.pk)
 
 
 def answer_rows(submission: Submission, answers: dict[str, Any]) -> list[tuple[str, str]]:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from django.db import transaction
 
 from porth.audit.service import record
-from porth.submissions.actions import read_answers
+from porth.submissions.service import read_answers
 from porth.utils.crypto import KeyError_, blind_index, index_keys
 
 from .display import applicant_name

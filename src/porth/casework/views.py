@@ -15,11 +15,11 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from porth.accounts.access import CASE_ROLES, organisation_ids, staff_view
 from porth.accounts.models import Organisation
+from porth.accounts.service import CASE_ROLES, organisation_ids, staff_view
 from porth.services import service as services
-from porth.submissions.actions import read_answers
 from porth.submissions.models import Channel
+from porth.submissions.service import read_answers
 
 from . import actions, display, queries
 from .forms import FilterForm

@@ -1,14 +1,23 @@
-"""The services app's public API for other apps."""
+"""The services app's public API for other apps.
 
-from functools import cache
+Other apps import this module (the live definitions, their stored versions, and the parts of
+the definition language, journey engine and question types they build pages with) and
+`porth.services.models` (for relations); nothing else of services. A `protected`
+import-linter contract (pyproject.toml) checks it.
+"""
+
+from functools import cache, lru_cache
 
 from django.db import transaction
 
 from porth import fastpath
 from porth.fastpath import sql
 
-from .definition import Definition
+from . import engine, questions
+from .definition import CHECK_ANSWERS, Definition, Page, durations
+from .definition.models import CaseAction
 from .models import DefinitionVersion
+from .questions.messages import message
 from .registry import definitions, get
 
 
@@ -48,4 +57,28 @@ def version_id(definition: Definition) -> int:
     return found if found is not None else record_version(definition).pk
 
 
-__all__ = ["Definition", "definitions", "get", "record_version", "version_id"]
+@lru_cache(maxsize=256)
+def stored_definition(slug: str, version: str, pk: int) -> Definition:
+    """The definition stored as version row `pk`, parsed once per (slug, version): what a
+    submission was made against, however the service has changed since."""
+    row = DefinitionVersion.objects.only("canonical").get(pk=pk)
+    definition = Definition.model_validate(row.canonical)
+    definition.set_version(version)
+    return definition
+
+
+__all__ = [
+    "CHECK_ANSWERS",
+    "CaseAction",
+    "Definition",
+    "Page",
+    "definitions",
+    "durations",
+    "engine",
+    "get",
+    "message",
+    "questions",
+    "record_version",
+    "stored_definition",
+    "version_id",
+]

@@ -1,5 +1,6 @@
 """Every write to journeys and submissions: atomic, and safe to repeat."""
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -8,8 +9,7 @@ from django.db import transaction
 from porth.audit import service as audit
 from porth.fastpath import sql
 from porth.services import service as services
-from porth.services.definition import Definition
-from porth.services.engine import State, is_complete, prune, submitted_answers
+from porth.services.service import Definition, engine
 from porth.utils import crypto
 
 from . import signals, store
@@ -25,11 +25,11 @@ def _journey_context(journey_id: str) -> str:
     return f"journey:{journey_id}"
 
 
-def read_state(journey: Journey) -> State:
+def read_state(journey: Journey) -> engine.State:
     if not journey.state:
-        return State()
+        return engine.State()
     data = crypto.decrypt(journey.state, journey.key_id, context=_journey_context(journey.pk))
-    return State.from_json(data)
+    return engine.State.from_json(data)
 
 
 def new_journey(
@@ -111,7 +111,7 @@ def stop_assisted(
         )
 
 
-def save_state(journey: Journey, state: State, *, definition: Definition) -> None:
+def save_state(journey: Journey, state: engine.State, *, definition: Definition) -> None:
     journey.state, journey.key_id = crypto.encrypt(
         state.to_json(), context=_journey_context(journey.pk)
     )
@@ -119,14 +119,46 @@ def save_state(journey: Journey, state: State, *, definition: Definition) -> Non
     store.save(journey)
 
 
+def retry_if_stale[T](attempt: Callable[[bool], T], *, journey_id: Callable[[], str | None]) -> T:
+    """Run `attempt(False)`: a page's work, which may save its journey. If the journey was
+    saved meanwhile (a double click, another tab: `store.Stale`), run `attempt(True)` once
+    more in a transaction: the attempt then reads the journey again, locked, so that no
+    third save can overtake this one (four tabs at once made 500s without).
+
+    If the second attempt fails, it is rolled back, and this worker forgets the journey
+    `journey_id()` then names: it must not remember the save it made in there.
+    """
+    try:
+        return attempt(False)
+    except store.Stale:
+        try:
+            with transaction.atomic():
+                return attempt(True)
+        except BaseException:
+            if found := journey_id():
+                store.forget(found)
+            raise
+
+
 def submit(
-    journey: Journey, definition: Definition, *, language: str, today: date, actor: Any = None
+    journey: Journey,
+    definition: Definition,
+    *,
+    language: str,
+    today: date,
+    actor: Any = None,
+    state: engine.State | None = None,
 ) -> Submission:
     """Turn a complete journey into a submission, once: a repeated call returns the first.
 
     The journey row is locked, so two clicks or a retried POST queue up behind each other;
     the second finds the submission the first made.
+
+    `state`: the journey's state as the caller read it (at `journey.revision`), so that the
+    answers are decrypted once. It is used only if the locked row is still at that revision;
+    a journey saved meanwhile (another tab) is read again, and its newer answers are sent.
     """
+    read_at = journey.revision
     # One batch of audit entries: the submission's and those of whatever the `submitted`
     # signal's receivers do (opening a case) share one lock and update of the audit head.
     with transaction.atomic(), audit.batch():
@@ -138,10 +170,12 @@ def submit(
             existing = Submission.objects.filter(journey=locked).first()
             if existing is not None:
                 return existing
-        state = prune(definition, read_state(locked), today)
-        if not is_complete(definition, state, today):
+        if state is None or locked.revision != read_at:
+            state = read_state(locked)
+        state = engine.prune(definition, state, today)
+        if not engine.is_complete(definition, state, today):
             raise NotComplete
-        answers = submitted_answers(definition, state, today)
+        answers = engine.submitted_answers(definition, state, today)
         version_id = services.version_id(definition)
         for _attempt in range(5):
             reference = new_reference(definition.reference_prefix)

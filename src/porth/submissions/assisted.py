@@ -30,10 +30,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from markupsafe import Markup
 
-from porth.accounts.access import has_role, organisation_ids, signed_in_staff
 from porth.accounts.models import Organisation, Role, User
+from porth.accounts.service import has_role, organisation_ids, signed_in_staff
 from porth.services import service as services
-from porth.services.definition import Definition
+from porth.services.service import Definition
 
 from . import actions
 from .models import Channel, Journey

@@ -16,11 +16,10 @@ from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from porth.accounts.access import has_role, staff_view
 from porth.accounts.models import Role
-from porth.services import engine
+from porth.accounts.service import has_role, staff_view
 from porth.services import service as services
-from porth.services.definition import CHECK_ANSWERS, Definition
+from porth.services.service import CHECK_ANSWERS, Definition, engine
 
 from . import actions, assisted, store
 from .models import Channel

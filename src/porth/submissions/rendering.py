@@ -17,9 +17,8 @@ from django.utils.translation import gettext
 from markupsafe import Markup, escape
 
 from porth import fastpath
-from porth.services import questions
-from porth.services.definition import Definition, Page
-from porth.services.engine import SummaryRow
+from porth.services import service as services
+from porth.services.service import Definition, Page, engine, questions
 
 MAX_KEPT = 20_000
 _blank: dict[tuple[str, str, str, str, str], Markup] = {}
@@ -59,7 +58,7 @@ def render_questions(
 
 
 def render_summary(
-    definition: Definition, rows: Sequence[tuple[SummaryRow, str]], language: str
+    definition: Definition, rows: Sequence[tuple[engine.SummaryRow, str]], language: str
 ) -> Markup:
     """The check-your-answers list: each row's markup (label, change link) is rendered once
     per question and language, and the citizen's answer put in it."""
@@ -100,9 +99,7 @@ def warm() -> None:
     from django.conf import settings
     from django.utils import translation
 
-    from porth.services import registry
-
-    for definition in registry.definitions().values():
+    for definition in services.definitions().values():
         for language, _ in settings.LANGUAGES:
             with translation.override(language):
                 for page in definition.pages:

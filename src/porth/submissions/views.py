@@ -15,7 +15,6 @@ from functools import wraps
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -23,10 +22,8 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods, require_safe
 
 from porth.fastpath.shells import render_page
-from porth.services import engine, questions
 from porth.services import service as services
-from porth.services.definition import CHECK_ANSWERS, Definition
-from porth.services.questions.messages import message
+from porth.services.service import CHECK_ANSWERS, Definition, engine, message, questions
 from porth.utils.http import no_store
 from porth.utils.urls import cached_reverse
 
@@ -164,19 +161,10 @@ def _back_url(current: Current, page_id: str) -> str:
 @require_http_methods(["GET", "HEAD", "POST"])
 @_in_mode
 def page(request: HttpRequest, slug: str, page_id: str, *, mode: Mode) -> HttpResponse:
-    try:
-        return _page(request, slug, page_id, mode, fresh=False)
-    except store.Stale:
-        # Saved meanwhile (a double click, another tab): read it again, locked this time, so
-        # that no third save can overtake this one (four tabs at once made 500s without).
-        try:
-            with transaction.atomic():
-                return _page(request, slug, page_id, mode, fresh=True)
-        except BaseException:
-            # Rolled back: this worker must not remember the save it made in there.
-            if journey_id := _journey_id(request, slug, mode):
-                store.forget(journey_id)
-            raise
+    return actions.retry_if_stale(
+        lambda fresh: _page(request, slug, page_id, mode, fresh=fresh),
+        journey_id=lambda: _journey_id(request, slug, mode),
+    )
 
 
 def _page(
@@ -262,6 +250,7 @@ def check_answers(request: HttpRequest, slug: str, *, mode: Mode) -> HttpRespons
                     language=get_language(),
                     today=today,
                     actor=mode.by if mode else None,
+                    state=state,  # decrypted once: reused unless saved meanwhile
                 )
             except actions.NotComplete:
                 following = engine.next_page(definition, state, today)

@@ -3,6 +3,7 @@ citizen out-of-date answers, nor lets an out-of-date tab overwrite newer ones.""
 
 import threading
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 import pytest
@@ -10,9 +11,11 @@ from django.db.models.signals import post_init
 from django.test import Client
 
 from porth.fastpath.memory import Recent
-from porth.submissions import store, views
+from porth.services.definition import Definition
+from porth.submissions import actions, store, views
 from porth.submissions.models import Journey
 from porth.submissions.views import REVISION_COOKIE
+from porth.utils import crypto
 
 from . import test_journey
 from .test_journey import BASE, CHECK, CONFIRMATION, NAME, _answer, _answer_all, _rows, _send
@@ -278,3 +281,33 @@ def test_a_journey_deleted_is_not_shown_again_from_memory(client: Client, how: s
     page = client.get(f"{BASE}/name").content.decode()
     assert NAME not in page
     assert client.get(following).status_code == 303  # a new journey starts at the first page
+
+
+def test_sending_decrypts_the_journey_once(client: Client, monkeypatch: Any) -> None:
+    _answer_all(client)
+    contexts: list[str] = []
+    decrypt = crypto.decrypt
+
+    def counting(*args: Any, context: str, **kwargs: Any) -> Any:
+        contexts.append(context)
+        return decrypt(*args, context=context, **kwargs)
+
+    monkeypatch.setattr(crypto, "decrypt", counting)
+    _send(client)
+
+    assert [context for context in contexts if context.startswith("journey:")] == [
+        f"journey:{Journey.objects.get().pk}"
+    ]
+
+
+def test_answers_saved_after_check_answers_was_read_are_the_ones_sent(
+    client: Client, definition: Definition
+) -> None:
+    _answer_all(client)
+    journey = Journey.objects.get()
+    state = actions.read_state(journey)  # what check answers showed
+
+    _answer(client, "name", {"full_name": "Sam Jones"}, change=True)  # another tab, meanwhile
+    submission = actions.submit(journey, definition, language="en", today=date.today(), state=state)
+
+    assert actions.read_answers(submission)["full_name"] == "Sam Jones"
