@@ -5,17 +5,17 @@ rendered once per page and language, with markers where the per-request parts go
 link, the CSRF input, the questions, a reference…), and each request only fills the markers.
 
 What is kept can hold nothing of one citizen's by construction: a shell is rendered from the
-`shared` context alone (no request, no journey), and is keyed by every value in it (see
-`_key`: definitions by slug and version, pages by id, plain values as they are; anything else
-is refused), the template and the language. Whatever depends on the request goes in a slot,
+`shared` context alone (no request, no journey), and is keyed by every value in it (plain
+values as they are, and the types apps register with `key_by`, such as a definition by its
+slug and version; anything else is refused), the template and the language. Whatever depends on the request goes in a slot,
 or in `whole`, which renders the page afresh and keeps nothing.
 
 The shell's text is kept encoded (UTF-8), so that only the slots are encoded per request.
 With the optimisation off, every page is rendered whole.
 """
 
-from collections.abc import Mapping
-from typing import Any, Protocol, runtime_checkable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -72,32 +72,38 @@ def _values(slots: Slots) -> dict[str, str]:
     return out
 
 
-@runtime_checkable
-class Versioned(Protocol):
-    """A service definition: the same slug and version render the same."""
-
-    slug: str
-    version: str
+def _plain(value: Any) -> Any:
+    return value
 
 
-@runtime_checkable
-class Identified(Protocol):
-    """A page of a definition (its definition is in the key too)."""
+def _sequence(value: Any) -> Any:
+    return tuple(_key(item) for item in value)
 
-    id: str
+
+# How a value of each type is keyed: plain values as they are, lists item by item, and the
+# types apps register with `key_by`; any other type is refused.
+_keyers: dict[type, Callable[[Any], Any]] = {
+    type(None): _plain,
+    str: _plain,
+    int: _plain,
+    bool: _plain,
+    list: _sequence,
+    tuple: _sequence,
+}
+
+
+def key_by[T](kind: type[T], keyer: Callable[[T], Any]) -> None:
+    """Let values of `kind` be shared in a shell, keyed by `keyer(value)`: something hashable
+    that is equal for two values only if they render the same."""
+    _keyers[kind] = keyer
 
 
 def _key(value: Any) -> Any:
-    """What `value` renders as: itself if plain, or the names that fix what it renders."""
-    if value is None or isinstance(value, str | int | bool):
-        return value
-    if isinstance(value, Versioned):
-        return ("definition", value.slug, value.version)
-    if isinstance(value, Identified):
-        return ("page", value.id)
-    if isinstance(value, list | tuple):
-        return tuple(_key(item) for item in value)
-    raise TypeError(f"a shell cannot be keyed by {type(value).__name__}: put it in a slot")
+    """What `value` renders as, for the shell's key."""
+    keyer = _keyers.get(type(value))
+    if keyer is None:
+        raise TypeError(f"a shell cannot be keyed by {type(value).__name__}: put it in a slot")
+    return keyer(value)
 
 
 def render_page(
