@@ -311,3 +311,23 @@ def test_answers_saved_after_check_answers_was_read_are_the_ones_sent(
     submission = actions.submit(journey, definition, language="en", today=date.today(), state=state)
 
     assert actions.read_answers(submission)["full_name"] == "Sam Jones"
+
+
+def test_a_journey_deleted_by_another_worker_is_never_saved_again(
+    client: Client, worker: Workers
+) -> None:
+    _answer(client, "name", {"full_name": NAME})
+    _answer(client, "alone", {"alone": "yes"})
+    journey_id = client.session[views.SESSION_KEY][test_journey.SLUG]
+
+    worker(1)  # another worker (or a command) erases it; worker 0 still remembers it
+    Journey.objects.filter(pk=journey_id).delete()
+
+    worker(0)
+    following = _answer(client, "email", {"email": "jo@example.com"})
+
+    # The save was refused (the row was gone), so the journey started afresh from this
+    # answer alone: nothing of the erased journey came back.
+    assert not Journey.objects.filter(pk=journey_id).exists()
+    assert following == f"{BASE}/name"
+    assert NAME not in client.get(f"{BASE}/name").content.decode()
