@@ -114,12 +114,17 @@ OPTIMISATIONS = {
         ),
         Optimisation(
             "sql",
-            "runs the hot path's hand-written statements on one kept cursor per connection",
-            "a new cursor per statement (connection.cursor())",
+            "writes the hot path's few queries (journeys, the audit head, a submission's "
+            "definition version and queue) once as SQL, runs them on one kept cursor per "
+            "connection, and inserts rows with an INSERT composed once",
+            "the same queries through the ORM, and Model.save()",
             (
                 "BaseDatabaseWrapper.queries_logged",
                 "BaseDatabaseWrapper.close_if_health_check_failed",
                 "BaseDatabaseWrapper.connection",
+                "connection.ops.quote_name",
+                "connection.ops.adapt_datetimefield_value",
+                "connection.features.has_select_for_update",
             ),
         ),
         Optimisation(

@@ -118,6 +118,12 @@ def _connection_probe(*names: str) -> Callable[[], None]:
         connection = connections["default"]
         for name in names:
             assert hasattr(connection, name), f"{type(connection).__name__}.{name}"
+        if "ops" in names:
+            for name in ("quote_name", "adapt_datetimefield_value"):
+                assert hasattr(connection.ops, name), f"connection.ops.{name}"
+            assert hasattr(connection.features, "has_select_for_update"), (
+                "connection.features.has_select_for_update"
+            )
 
     return probe
 
@@ -133,7 +139,9 @@ PROBES: dict[str, Callable[[], None]] = {
     "postgresql": _connection_probe(
         "close_if_health_check_failed", "health_check_enabled", "health_check_done"
     ),
-    "sql": _connection_probe("queries_logged", "close_if_health_check_failed", "connection"),
+    "sql": _connection_probe(
+        "queries_logged", "close_if_health_check_failed", "connection", "ops", "features"
+    ),
 }
 
 
