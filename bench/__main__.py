@@ -72,8 +72,17 @@ def main(argv: list[str] | None = None) -> int:
         attempt("inprocess", lambda: [] if subprocess.run(command).returncode == 0 else ["failed"])
     if args.attribution:
         attempt("attribution", instructions.attribution)
+        in_time = [sys.executable, "-m", "bench.inprocess", "--attribution"]
+        attempt(
+            "attribution", lambda: [] if subprocess.run(in_time).returncode == 0 else ["failed"]
+        )
         if not args.no_postgres and postgres.available():
             attempt("attribution", lambda: instructions.attribution(database="postgres"))
+            pg_in_time = [*in_time, "--postgres"]
+            attempt(
+                "attribution",
+                lambda: [] if subprocess.run(pg_in_time).returncode == 0 else ["failed"],
+            )
     if args.which in {"instructions", "all"}:
         attempt("instructions", instructions.run_engine)
         attempt("instructions", lambda: instructions.run(database="sqlite"))

@@ -9,7 +9,10 @@ journeys. Runs in its own process (`python -m bench.inprocess`), as it sets Djan
 import argparse
 import io
 import os
+import re
 import shutil
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -175,12 +178,12 @@ def run(*, with_profile: bool = False, database: str = "sqlite") -> list[str]:
             client.cookies.clear()
         client.cpu.clear()
         profiler = Profiler(on=with_profile)
-        began = time.process_time()
+        began, began_wall = time.process_time(), time.perf_counter()
         with profiler:
             for n in range(JOURNEYS):
                 walk(client, prepared[n % len(prepared)])
                 client.cookies.clear()  # a new citizen each time
-        spent = time.process_time() - began
+        spent, wall = time.process_time() - began, time.perf_counter() - began_wall
     finally:
         shutil.rmtree(folder, ignore_errors=True)
         if database == "postgres":
@@ -204,6 +207,8 @@ def run(*, with_profile: bool = False, database: str = "sqlite") -> list[str]:
             ]
         )
     print(table(["request", "per journey", "mean ms CPU", "median ms", "share"], rows))
+    # Read by `attribution` (wall time includes the database's round trips and its work).
+    print(f"per request: {1000 * total / requests:.4f} ms CPU, {1000 * wall / requests:.4f} ms")
     print(
         f"{requests / JOURNEYS:.1f} requests per journey, {1000 * total / requests:.2f} ms CPU per "
         f"request on average; {JOURNEYS / spent:.1f} journeys per CPU-second in process "
@@ -219,6 +224,61 @@ def run(*, with_profile: bool = False, database: str = "sqlite") -> list[str]:
     return []
 
 
+def attribution(*, database: str = "sqlite", pairs: int = 2) -> list[str]:
+    """Time per request with each fast-path optimisation off alone, against all on, in
+    process: each run in a process of its own, the two of a pair one after the other (the
+    machine's speed drifts), `pairs` pairs per optimisation."""
+    from porth.fastpath import OPTIMISATIONS
+
+    label = "PostgreSQL" if database == "postgres" else "SQLite"
+    print(
+        f"\n== attribution in time: each fast-path optimisation off alone, in process, {label} =="
+    )
+    command = [
+        sys.executable,
+        "-m",
+        "bench.inprocess",
+        *(["--postgres"] if database == "postgres" else []),
+    ]
+
+    def measure(fast_path: str) -> tuple[float, float]:
+        done = subprocess.run(
+            command,
+            env={**os.environ, "PORTH_FAST_PATH": fast_path},
+            capture_output=True,
+            text=True,
+            cwd=servers.ROOT,
+        )
+        found = re.search(r"per request: ([\d.]+) ms CPU, ([\d.]+) ms", done.stdout)
+        if found is None:
+            raise RuntimeError(f"{fast_path}: {done.stderr[-500:]}")
+        return float(found.group(1)), float(found.group(2))
+
+    rows = []
+    for name in [*OPTIMISATIONS, "off"]:
+        fast_path = "off" if name == "off" else f"on,-{name}"
+        cpu_saved, wall_saved = [], []
+        for _ in range(pairs):
+            on_cpu, on_wall = measure("on")
+            off_cpu, off_wall = measure(fast_path)
+            cpu_saved.append((off_cpu - on_cpu) / off_cpu)
+            wall_saved.append((off_wall - on_wall) / off_wall)
+        rows.append(
+            [
+                "(all off: plain Django)" if name == "off" else name,
+                f"{100 * statistics.mean(cpu_saved):.1f}%",
+                f"{100 * statistics.mean(wall_saved):.1f}%",
+            ]
+        )
+    print(table(["off", "CPU it buys", "time it buys (with the database)"], rows))
+    print(
+        f"mean of {pairs} pairs (all on, then it off) of {JOURNEYS} journeys each; a pair's "
+        "two runs swing by a few per cent on a shared machine: read the instruction counts "
+        "(bench.instructions --attribution) for small differences"
+    )
+    return []
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.inprocess", description=__doc__)
     parser.add_argument("--profile", action="store_true", help="also print a cProfile")
@@ -227,8 +287,13 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help=f"on PostgreSQL ({postgres.HOST}:{postgres.PORT}), not SQLite",
     )
+    parser.add_argument(
+        "--attribution", action="store_true", help="each fast-path optimisation off alone"
+    )
     args = parser.parse_args(argv)
     database = "postgres" if args.postgres else "sqlite"
+    if args.attribution:
+        return 1 if attribution(database=database) else 0
     return 1 if run(with_profile=args.profile, database=database) else 0
 
 

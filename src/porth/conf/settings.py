@@ -163,8 +163,8 @@ DATABASES = {
         conn_max_age=600,
         # A SELECT 1 before a request's first query, so that a restarted database does not
         # fail a citizen's request; on PostgreSQL, with the fast path, only after an idle
-        # second (see porth.fastpath.postgresql). Behind a pooler that checks connections itself,
-        # PORTH_DB_HEALTH_CHECKS=0.
+        # second (see porth.fastpath.postgresql). Behind a pooler that checks connections
+        # itself, PORTH_DB_HEALTH_CHECKS=0.
         conn_health_checks=_bool("PORTH_DB_HEALTH_CHECKS", True),
     )
 }
@@ -184,8 +184,8 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # in Python (docs/performance.md).
     DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
     # A statement run five times on a connection (every journey page's) is prepared, so the
-    # server stops parsing and planning it (docs/performance.md). Poolers in transaction mode need prepared statements turned off
-    # (or PgBouncer 1.21+ with max_prepared_statements).
+    # server stops parsing and planning it (docs/performance.md). Poolers in transaction mode
+    # need prepared statements turned off (or PgBouncer 1.21+ with max_prepared_statements).
     if _bool("PORTH_DB_PREPARED_STATEMENTS", True):
         DATABASES["default"]["OPTIONS"]["prepare_threshold"] = 5
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
