@@ -3,6 +3,7 @@
 import textwrap
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -62,3 +63,20 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         off = [name for name in mark.args if not fastpath.on(name)]
         if off:
             pytest.skip(f"PORTH_FAST_PATH leaves out {', '.join(off)}")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+    """Let the test runner empty the audit tables of its own PostgreSQL databases: Django
+    does so with TRUNCATE between transactional tests, which the audit log's triggers refuse
+    unless `audit_may_empty()` says yes (audit migration 0004). Tests that check the refusal
+    put the refusing function back inside their transaction."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE OR REPLACE FUNCTION audit_may_empty() RETURNS boolean LANGUAGE sql AS "
+            "$$ SELECT true $$"
+        )
