@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.checks import CheckMessage, Error, register
 from django.utils.csp import CSP
 
-from porth.utils.crypto import KeyError_, _keys, index_keys
+from porth.utils.crypto import KeyError_, _keys, audit_keys, index_keys
 
 
 @register(deploy=True)
@@ -43,6 +43,23 @@ def index_key(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
                 str(error),
                 hint="Make a key with `porth keygen` and set PORTH_INDEX_KEY=id:key",
                 id="porth.E004",
+            )
+        ]
+    return []
+
+
+@register()
+def audit_key(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    """The key of the audit log's hash chain: required, and well formed."""
+    try:
+        audit_keys()
+    except KeyError_ as error:
+        return [
+            Error(
+                str(error),
+                hint="Make a key with `porth keygen` and set PORTH_AUDIT_KEY=id:key "
+                "(keep it out of the database and its backups)",
+                id="porth.E005",
             )
         ]
     return []

@@ -285,3 +285,17 @@ PORTH_INDEX_KEY = os.environ.get(
     "PORTH_INDEX_KEY",
     "" if PRODUCTION else "dev1:cG9ydGgtZGV2LW9ubHktYmxpbmQtaW5kZXgta2V5ISE=",
 )
+# The key of the audit log's hash chain (HMAC-SHA256), held outside the database so that
+# whoever can write to the database cannot make a chain that verifies: "id:base64key,...";
+# the first keys new entries, all verify (each entry records its key's id), so never remove
+# one. Dev and test use a fixed, public key; production must set one (a system check says so).
+PORTH_AUDIT_KEY = os.environ.get(
+    "PORTH_AUDIT_KEY",
+    "" if PRODUCTION else "dev1:cG9ydGgtZGV2LW9ubHktYXVkaXQtbG9nLWtleSEhISE=",
+)
+# Signed checkpoints of the audit log's head (`porth audit checkpoint`), one JSON line each,
+# appended to a file the database cannot rewrite; `porth audit verify` checks the log against
+# every one.
+PORTH_AUDIT_CHECKPOINTS = Path(
+    os.environ.get("PORTH_AUDIT_CHECKPOINTS", PROJECT_DIR / "var" / "audit-checkpoints.jsonl")
+)

@@ -41,11 +41,10 @@ class KeyError_(ValueError):
 @cache
 def _raw_keys(setting: str, name: str = "PORTH_ENCRYPTION_KEYS") -> tuple[str, dict[str, bytes]]:
     """The setting `name` checked and decoded: the current key's id, and every key by id."""
-    kind, size = (
-        ("encryption key", "32 bytes (AES-256)")
-        if name == "PORTH_ENCRYPTION_KEYS"
-        else ("index key", "32 bytes")
-    )
+    kind, size = {
+        "PORTH_ENCRYPTION_KEYS": ("encryption key", "32 bytes (AES-256)"),
+        "PORTH_AUDIT_KEY": ("audit key", "32 bytes"),
+    }.get(name, ("index key", "32 bytes"))
     keys: dict[str, bytes] = {}
     current = ""
     for item in filter(None, (part.strip() for part in setting.split(","))):
@@ -125,6 +124,30 @@ def index_keys() -> tuple[str, list[str]]:
     """The id of the index key that new tokens are made with, and the ids of all of them."""
     current, keys = _index_keys(settings.PORTH_INDEX_KEY)
     return current, list(keys)
+
+
+AUDIT_KEY_ID_LENGTH = 20  # the audit log stores the id beside each entry
+
+
+@cache
+def _audit_keys(setting: str) -> tuple[str, dict[str, bytes]]:
+    current, raw = _raw_keys(setting, "PORTH_AUDIT_KEY")
+    for key_id in raw:
+        if len(key_id) > AUDIT_KEY_ID_LENGTH:
+            raise KeyError_(
+                f"audit key id {key_id!r} is longer than {AUDIT_KEY_ID_LENGTH} characters"
+            )
+    # A derivation label keeps the chain's keys unrelated to any other use of the same bytes.
+    return current, {
+        key_id: hmac.new(key, b"porth audit log v1", hashlib.sha256).digest()
+        for key_id, key in raw.items()
+    }
+
+
+def audit_keys() -> tuple[str, dict[str, bytes]]:
+    """From PORTH_AUDIT_KEY: the id of the key that new audit entries are keyed with, and
+    every audit key by id (an entry is checked with the key it names)."""
+    return _audit_keys(settings.PORTH_AUDIT_KEY)
 
 
 def blind_index(text: str) -> tuple[str, str]:
