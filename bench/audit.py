@@ -33,14 +33,17 @@ def _fill(count: int) -> float:
     from django.db import connection, transaction
 
     from porth.audit.service import GENESIS, canonical_row, entry_hash, reference_of
+    from porth.utils.crypto import audit_keys
 
     began = time.perf_counter()
     start = datetime(2026, 1, 1, tzinfo=UTC)
     adapt = connection.ops.adapt_datetimefield_value
     sql = (
         "INSERT INTO audit_auditevent (at, actor_label, action, object_type, object_id, "
-        "reference, ip, data, previous_hash, hash) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+        "reference, ip, data, previous_hash, hash, key_id) "
+        "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
     )
+    key_id, keys = audit_keys()
     previous = GENESIS
     with transaction.atomic(), connection.cursor() as cursor:
         for first in range(0, count, BATCH):
@@ -52,15 +55,17 @@ def _fill(count: int) -> float:
                 object_id = str(n // 7)
                 ip = f"10.0.{n % 250}.{n % 199}"
                 fields = (at, None, "Bench user", action, None, "case", object_id, ip, data)
-                digest = entry_hash(canonical_row(*fields, previous))
+                digest = entry_hash(canonical_row(*fields, previous, key_id), keys[key_id])
                 rows.append(
                     (adapt(at), "Bench user", action, "case", object_id, reference_of(data),
-                     ip, json.dumps(data), previous, digest)
+                     ip, json.dumps(data), previous, digest, key_id)
                 )  # fmt: skip
                 previous = digest
             cursor.executemany(sql, rows)
+        # A head starts the chain and moves forward past the entries (the triggers see to it).
+        cursor.execute("INSERT INTO audit_audithead (id, hash, count) VALUES (1, %s, 0)", [GENESIS])
         cursor.execute(
-            "INSERT INTO audit_audithead (id, hash, count) VALUES (1, %s, %s)", [previous, count]
+            "UPDATE audit_audithead SET hash = %s, count = %s WHERE id = 1", [previous, count]
         )
     return time.perf_counter() - began
 

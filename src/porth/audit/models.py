@@ -42,7 +42,9 @@ class AuditEvent(models.Model):
     """Who did or saw what, when, to which case, from where.
 
     `hash` covers this entry's content and the previous entry's hash, so changing or
-    deleting any entry breaks every hash after it (`porth audit verify` finds where).
+    deleting any entry breaks every hash after it (`porth audit verify` finds where). It is
+    an HMAC under a key the database does not hold (PORTH_AUDIT_KEY), so whoever can write to
+    the database cannot compute the hashes of a rewritten chain.
     Write entries with `porth.audit.service.record`, never directly.
     """
 
@@ -64,6 +66,9 @@ class AuditEvent(models.Model):
     data = models.JSONField(default=dict, blank=True)
     previous_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # The PORTH_AUDIT_KEY key whose HMAC `hash` is; "" for entries made before the chain
+    # was keyed (plain SHA-256), which `verify` accepts only before the first keyed entry.
+    key_id = models.CharField(max_length=20, blank=True, default="")
 
     objects = AuditEventQuerySet.as_manager()
 

@@ -5,6 +5,7 @@ audit. A `protected` import-linter contract (pyproject.toml) checks it.
 """
 
 import hashlib
+import hmac
 import ipaddress
 import json
 from collections.abc import Iterator
@@ -20,6 +21,7 @@ from django.utils import timezone
 
 from porth import fastpath
 from porth.fastpath import sql
+from porth.utils.crypto import audit_keys
 
 from .models import AuditEvent, AuditHead
 
@@ -38,6 +40,7 @@ HASHED = (
     "ip",
     "data",
     "previous_hash",
+    "key_id",
 )
 
 
@@ -52,9 +55,13 @@ def canonical_row(
     ip: str | None,
     data: Any,
     previous_hash: str,
+    key_id: str,
 ) -> bytes:
-    """`canonical` from the column values, for `verify` (which reads rows, not models)."""
-    body = {
+    """`canonical` from the column values, for `verify` (which reads rows, not models).
+
+    A keyed entry's bytes name its key; an entry made before keying keeps the form it was
+    hashed in."""
+    body: dict[str, Any] = {
         "at": at.isoformat(),
         "actor": actor_id,
         "actor_label": actor_label,
@@ -66,6 +73,8 @@ def canonical_row(
         "data": data,
         "previous_hash": previous_hash,
     }
+    if key_id:
+        body["key"] = key_id
     return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
@@ -74,8 +83,21 @@ def canonical(event: AuditEvent) -> bytes:
     return canonical_row(*(getattr(event, name) for name in HASHED))
 
 
-def entry_hash(canonical_bytes: bytes) -> str:
-    return hashlib.sha256(canonical_bytes).hexdigest()
+def entry_hash(canonical_bytes: bytes, key: bytes | None) -> str:
+    """HMAC-SHA256 under an audit key; plain SHA-256 (`key` None) for entries made before
+    the chain was keyed."""
+    if key is None:
+        return hashlib.sha256(canonical_bytes).hexdigest()
+    mac = _keyed(key).copy()
+    mac.update(canonical_bytes)
+    return mac.hexdigest()
+
+
+@cache
+def _keyed(key: bytes) -> hmac.HMAC:
+    """An HMAC with the key already taken in: copying it costs less than keying a new one,
+    on every entry written or verified."""
+    return hmac.new(key, digestmod=hashlib.sha256)
 
 
 def reference_of(data: Any) -> str:
@@ -175,9 +197,12 @@ def _append(events: list[AuditEvent]) -> None:
             )
             found = (created.hash, created.count)
         previous, count = found
+        key_id, keys = audit_keys()
+        key = keys[key_id]
         for event in events:
             event.previous_hash = previous
-            event.hash = previous = entry_hash(canonical(event))
+            event.key_id = key_id
+            event.hash = previous = entry_hash(canonical(event), key)
         for event in events:
             sql.insert(event)
         if composed:

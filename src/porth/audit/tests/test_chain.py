@@ -1,4 +1,4 @@
-import hashlib
+import hmac
 import threading
 import time
 
@@ -7,8 +7,16 @@ from django.db import DatabaseError, OperationalError, connection, transaction
 
 from porth.audit.models import AppendOnlyError, AuditEvent, AuditHead
 from porth.audit.service import GENESIS, batch, canonical, record
+from porth.utils.crypto import audit_keys
 
 from .helpers import organisation
+
+
+def keyed_hash(event: AuditEvent) -> str:
+    """An HMAC-SHA256 under the current audit key: not computable from the database alone."""
+    key_id, keys = audit_keys()
+    assert event.key_id == key_id
+    return hmac.new(keys[key_id], canonical(event), "sha256").hexdigest()
 
 
 def make(n: int) -> list[AuditEvent]:
@@ -22,7 +30,7 @@ def test_each_entry_hashes_its_content_and_the_previous_hash():
     assert second.previous_hash == first.hash
     assert third.previous_hash == second.hash
     for event in AuditEvent.objects.all():
-        assert event.hash == hashlib.sha256(canonical(event)).hexdigest()
+        assert event.hash == keyed_hash(event)
         assert event.previous_hash.encode() in canonical(event)
     head = AuditHead.objects.get()
     assert (head.hash, head.count) == (third.hash, 3)
@@ -33,7 +41,7 @@ def test_the_hash_survives_the_round_trip_through_the_database():
     org = organisation()
     event = record("test.round_trip", organisation=org, data={"b": [1, 2.5, "é"], "a": None})
     stored = AuditEvent.objects.get(pk=event.pk)
-    assert hashlib.sha256(canonical(stored)).hexdigest() == event.hash
+    assert keyed_hash(stored) == event.hash
 
 
 @pytest.mark.django_db
@@ -54,7 +62,7 @@ def test_a_batch_writes_its_entries_in_order_when_it_ends():
     stored = list(AuditEvent.objects.order_by("id"))
     assert [e.pk for e in stored] == [before.pk, first.pk, second.pk]
     for event in stored:
-        assert event.hash == hashlib.sha256(canonical(event)).hexdigest()
+        assert event.hash == keyed_hash(event)
     head = AuditHead.objects.get()
     assert (head.hash, head.count) == (second.hash, 3)
 

@@ -106,8 +106,8 @@ def test_an_entry_appended_around_record_is_found():
     events = make(2)
     raw(
         "INSERT INTO audit_auditevent (at, actor_label, action, object_type, object_id, "
-        "reference, data, previous_hash, hash) VALUES (%s, 'x', 'test.forged', '', '', '', "
-        "'{}', %s, %s)",
+        "reference, data, previous_hash, hash, key_id) VALUES (%s, 'x', 'test.forged', '', '', "
+        "'', '{}', %s, %s, '')",
         [events[0].at, events[1].hash, "f" * 64],
     )
     broken = verify_chain().broken
