@@ -48,7 +48,9 @@ class Command(BaseCommand):
             try:
                 found = checkpoints.read(path)
             except checkpoints.CheckpointError as error:
-                raise CommandError(f"audit checkpoints not trusted: {error}", returncode=1)
+                raise CommandError(
+                    f"audit checkpoints not trusted: {error}", returncode=1
+                ) from None
         else:
             self.stderr.write(f"No checkpoints file at {path}: the chain alone is checked")
         result = verify_chain(
