@@ -15,7 +15,7 @@ from .access import (
 )
 from .demo import ensure_demo
 from .demo import instructions as demo_instructions
-from .organisations import ensure_organisation, members
+from .organisations import ensure_organisation, members, organisation_id
 
 __all__ = [
     "CASE_ROLES",
@@ -25,6 +25,7 @@ __all__ = [
     "has_role",
     "is_platform_admin",
     "members",
+    "organisation_id",
     "organisation_ids",
     "signed_in_staff",
     "staff_view",

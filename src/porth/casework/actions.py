@@ -12,7 +12,7 @@ from django.utils import timezone
 from porth import fastpath
 from porth.accounts.models import Organisation, User
 from porth.accounts.service import CASE_ROLES, ensure_organisation, members
-from porth.audit.service import record
+from porth.audit.service import batch, record
 from porth.fastpath import sql
 from porth.services.service import CaseAction, Definition, durations
 from porth.utils.crypto import blind_index, encrypt
@@ -283,16 +283,22 @@ def record_view(case: Case, *, actor: Any, request: HttpRequest | None = None) -
 def record_queue_view(
     cases: list[Case], filters: Any, *, actor: Any, request: HttpRequest | None = None
 ) -> None:
-    """The queue shows applicants' names: say who saw which cases, and what they searched."""
+    """The queue shows applicants' names: say who saw which cases, and what they searched.
+
+    One entry for each organisation whose cases were shown, recorded against it: its
+    auditors see that entry, naming its cases and no other organisation's."""
     if not cases:
         return
-    with transaction.atomic():
-        record(
-            "queue.viewed",
-            actor=actor,
-            request=request,
-            data={
-                "references": [case.reference for case in cases],
-                "filters": {k: v for k, v in vars(filters).items() if v not in ("", None, False)},
-            },
-        )
+    by_organisation: dict[int, list[str]] = {}
+    for case in cases:
+        by_organisation.setdefault(case.organisation_id, []).append(case.reference)
+    shown = {k: v for k, v in vars(filters).items() if v not in ("", None, False)}
+    with transaction.atomic(), batch():
+        for organisation_id, references in by_organisation.items():
+            record(
+                "queue.viewed",
+                actor=actor,
+                request=request,
+                organisation=Organisation(pk=organisation_id),
+                data={"references": references, "filters": shown},
+            )

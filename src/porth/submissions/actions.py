@@ -6,6 +6,8 @@ from typing import Any
 
 from django.db import transaction
 
+from porth.accounts.models import Organisation
+from porth.accounts.service import organisation_id
 from porth.audit import service as audit
 from porth.fastpath import sql
 from porth.services import service as services
@@ -197,9 +199,13 @@ def submit(
                 break
         else:
             raise RuntimeError("could not draw an unused reference")
+        owner = definition.organisation  # its auditors see the entry
         audit.record(
             "submission.created",
             actor=actor,
+            organisation=Organisation(
+                pk=organisation_id(owner.id, owner.name.en, owner.name.cy or "")
+            ),
             obj=submission,
             data={
                 "reference": submission.reference,
