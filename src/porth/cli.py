@@ -122,7 +122,8 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--bind", default=os.environ.get("PORTH_BIND", "127.0.0.1:8000"))
         p.add_argument("--workers", type=int, default=int(os.environ.get("PORTH_WORKERS", "2")))
     keygen = sub.add_parser(
-        "keygen", help="print a new key for PORTH_ENCRYPTION_KEYS or PORTH_INDEX_KEY"
+        "keygen",
+        help="print a new key for PORTH_ENCRYPTION_KEYS, PORTH_INDEX_KEY or PORTH_AUDIT_KEY",
     )
     keygen.add_argument("key_id", nargs="?", default="k1")
     messages = sub.add_parser("messages", help="extract and compile the Welsh translations")

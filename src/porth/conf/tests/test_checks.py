@@ -83,7 +83,7 @@ def test_a_missing_or_malformed_audit_key_stops_the_server(settings, value, prob
     (error,) = [found for found in run_checks() if found.id == "porth.E005"]
 
     assert problem in error.msg and error.is_serious()
-    assert "set PORTH_AUDIT_KEY=id:key" in error.hint
+    assert error.hint is not None and "set PORTH_AUDIT_KEY=id:key" in error.hint
 
 
 @pytest.mark.django_db
