@@ -65,6 +65,7 @@ def _check_deploy(**env: str) -> subprocess.CompletedProcess[str]:
         "PORTH_ALLOWED_HOSTS": "porth.example",
         "PORTH_ENCRYPTION_KEYS": "k1:cG9ydGgtZGV2LW9ubHktbm90LWEtc2VjcmV0LWtleSE=",
         "PORTH_INDEX_KEY": "k1:cG9ydGgtZGV2LW9ubHktYmxpbmQtaW5kZXgta2V5ISE=",
+        "PORTH_AUDIT_KEY": "k1:cG9ydGgtZGV2LW9ubHktYXVkaXQtbG9nLWtleSEhISE=",
         "DJANGO_SETTINGS_MODULE": "porth.conf.settings",
         "DATABASE_URL": "sqlite:///:memory:",
     }
