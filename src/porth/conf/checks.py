@@ -4,6 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, register
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 from porth.utils.crypto import KeyError_, _keys, index_keys
@@ -11,10 +12,24 @@ from porth.utils.crypto import KeyError_, _keys, index_keys
 
 @register(deploy=True)
 def production_secrets(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
-    errors: list[CheckMessage] = []
-    if settings.PRODUCTION and not settings.SECRET_KEY:
-        errors.append(Error("PORTH_SECRET_KEY is not set", id="porth.E001"))
-    return errors
+    """The secret key signs sessions and CSRF tokens: without one, production would start and
+    fail on a citizen's first answer. (The encryption and index keys: E002, E004.)"""
+    if not settings.PRODUCTION:
+        return []
+    try:
+        missing = not settings.SECRET_KEY
+    except ImproperlyConfigured:  # Django refuses to hand out an empty SECRET_KEY
+        missing = True
+    if missing:
+        return [
+            Error(
+                "PORTH_SECRET_KEY is not set",
+                hint="Set it to a long random value, e.g. "
+                "`python3 -c 'import secrets; print(secrets.token_urlsafe(60))'`",
+                id="porth.E001",
+            )
+        ]
+    return []
 
 
 @register()
