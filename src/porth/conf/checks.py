@@ -3,11 +3,12 @@
 from typing import Any
 
 from django.conf import settings
-from django.core.checks import CheckMessage, Error, register
+from django.core.checks import CheckMessage, Error, Warning, register
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 from porth.utils.crypto import KeyError_, _keys, index_keys
+from porth.utils.proxies import trusted_networks
 
 
 @register(deploy=True)
@@ -78,3 +79,30 @@ def csp_without_nonces(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
                     )
                 ]
     return []
+
+
+@register()
+def trusted_proxies(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    try:
+        trusted_networks()
+    except ValueError as error:
+        return [Error(str(error), id="porth.E005")]
+    return []
+
+
+@register(deploy=True)
+def trusted_proxies_in_production(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    """`porth serve` speaks plain HTTP, so in production TLS ends at a proxy, whose
+    X-Forwarded-Proto must be believed."""
+    if not settings.PRODUCTION or settings.PORTH_TRUSTED_PROXIES:
+        return []
+    return [
+        Warning(
+            "PORTH_TRUSTED_PROXIES is empty: X-Forwarded-Proto and X-Forwarded-For are "
+            "believed from no one, so behind a proxy that ends TLS every request is "
+            "redirected to HTTPS again, and the audit log records the proxy's address",
+            hint="Set PORTH_TRUSTED_PROXIES to the load balancer's addresses "
+            "(see docs/security-operations.md)",
+            id="porth.W001",
+        )
+    ]
