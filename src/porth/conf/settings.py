@@ -204,7 +204,11 @@ SESSION_COOKIE_NAME = "porth_session"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = _bool("PORTH_SECURE_COOKIES", PRODUCTION)
-SESSION_COOKIE_AGE = 60 * 60 * 24 * 28  # a journey can be picked up for 28 days
+# A journey left this many days without an answer is gone: its answers are deleted when next
+# read, and the session cookie (the only key to it, on what may be a shared computer) lasts
+# no longer.
+PORTH_JOURNEY_IDLE_DAYS = float(os.environ.get("PORTH_JOURNEY_IDLE_DAYS", "7"))
+SESSION_COOKIE_AGE = int(PORTH_JOURNEY_IDLE_DAYS * 24 * 60 * 60)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
