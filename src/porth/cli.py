@@ -98,7 +98,13 @@ def _serve(bind: str, workers: int) -> int:
             f"--port={port}",
             f"--workers={workers}",
             "--blocking-threads=1",  # one request at a time per worker, like a sync worker
+            # A worker that dies is replaced while the others serve on. Granian gives up (and
+            # exits non-zero) if a worker it has just replaced dies again within seconds: a
+            # supervisor restarts it then (docs/deploy.md).
             "--respawn-failed-workers",
+            # A worker that will not stop (a request stuck on the database) is killed, so a
+            # stop or a replacement cannot hang.
+            "--workers-kill-timeout=30",
             "porth.wsgi:application",
         ],
     )
