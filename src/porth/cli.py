@@ -51,6 +51,24 @@ def cmd_load(args: argparse.Namespace) -> int:
     return 0
 
 
+def _deployable() -> bool:
+    """In production, run the deployment checks (Django's and Porth's, `porth check --deploy`)
+    and say whether the server may start: a missing secret stops it here, with the reason,
+    rather than on a citizen's first answer."""
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    if not settings.PRODUCTION:
+        return True
+    try:
+        call_command("check", deploy=True, fail_level="ERROR")
+    except SystemCheckError as error:
+        print(f"{error}\nPorth will not serve until these are fixed.", file=sys.stderr)
+        return False
+    return True
+
+
 def _serve(bind: str, workers: int) -> int:
     """Serve with Granian, a production HTTP server with a Rust core (WSGI interface).
 
@@ -62,6 +80,8 @@ def _serve(bind: str, workers: int) -> int:
 
     from porth.services.definition import DefinitionError, load_folder
 
+    if not _deployable():
+        return 1
     try:  # fail here, with the reason, rather than in every worker as it starts
         load_folder(settings.PORTH_SERVICES_DIR)
     except DefinitionError as error:
@@ -78,7 +98,13 @@ def _serve(bind: str, workers: int) -> int:
             f"--port={port}",
             f"--workers={workers}",
             "--blocking-threads=1",  # one request at a time per worker, like a sync worker
+            # A worker that dies is replaced while the others serve on. Granian gives up (and
+            # exits non-zero) if a worker it has just replaced dies again within seconds: a
+            # supervisor restarts it then (docs/deploy.md).
             "--respawn-failed-workers",
+            # A worker that will not stop (a request stuck on the database) is killed, so a
+            # stop or a replacement cannot hang.
+            "--workers-kill-timeout=30",
             "porth.wsgi:application",
         ],
     )
@@ -94,6 +120,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     (Path(__file__).resolve().parents[2] / "var").mkdir(exist_ok=True)
     _django()
+    if not _deployable():
+        return 1
     call_command("migrate", interactive=False, verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
     if cmd_load(argparse.Namespace(folder=None)) != 0:

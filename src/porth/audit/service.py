@@ -6,7 +6,6 @@ audit. A `protected` import-linter contract (pyproject.toml) checks it.
 
 import hashlib
 import hmac
-import ipaddress
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,6 +21,7 @@ from django.utils import timezone
 from porth import fastpath
 from porth.fastpath import sql
 from porth.utils.crypto import audit_keys
+from porth.utils.proxies import client_address
 
 from .models import AuditEvent, AuditHead
 
@@ -107,14 +107,10 @@ def reference_of(data: Any) -> str:
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
-    """The address in its canonical text form, as the database gives it back (so the hash of
-    a stored entry can be recomputed on PostgreSQL, whose inet type normalises addresses)."""
-    if request is None:
-        return None
-    try:
-        return str(ipaddress.ip_address(request.META.get("REMOTE_ADDR") or ""))
-    except ValueError:
-        return None
+    """The citizen's address (the peer's, or behind PORTH_TRUSTED_PROXIES the one they saw),
+    in its canonical text form, as the database gives it back (so the hash of a stored entry
+    can be recomputed on PostgreSQL, whose inet type normalises addresses)."""
+    return None if request is None else client_address(request)
 
 
 def record(

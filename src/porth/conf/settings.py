@@ -103,6 +103,9 @@ PORTH_STAFF_MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 MIDDLEWARE = [
+    # First: forwarded headers from anyone but PORTH_TRUSTED_PROXIES are dropped before any
+    # other layer (HTTPS redirect, CSRF's origin check, the audit log) reads them.
+    "porth.utils.middleware.TrustedProxyMiddleware",
     *(
         # One layer doing the work of the three below, from the same settings.
         ["porth.fastpath.middleware.SecurityHeadersMiddleware"]
@@ -201,7 +204,11 @@ SESSION_COOKIE_NAME = "porth_session"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = _bool("PORTH_SECURE_COOKIES", PRODUCTION)
-SESSION_COOKIE_AGE = 60 * 60 * 24 * 28  # a journey can be picked up for 28 days
+# A journey left this many days without an answer is gone: its answers are deleted when next
+# read, and the session cookie (the only key to it, on what may be a shared computer) lasts
+# no longer.
+PORTH_JOURNEY_IDLE_DAYS = float(os.environ.get("PORTH_JOURNEY_IDLE_DAYS", "7"))
+SESSION_COOKIE_AGE = int(PORTH_JOURNEY_IDLE_DAYS * 24 * 60 * 60)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -218,7 +225,15 @@ SECURE_SSL_REDIRECT = _bool("PORTH_SSL_REDIRECT", PRODUCTION)
 SECURE_HSTS_SECONDS = int(os.environ.get("PORTH_HSTS_SECONDS", 31536000 if PRODUCTION else 0))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = _bool("PORTH_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
 SECURE_HSTS_PRELOAD = _bool("PORTH_HSTS_PRELOAD", PRODUCTION)
+# Behind a proxy that ends TLS, the request is HTTPS if the proxy says so in
+# X-Forwarded-Proto; TrustedProxyMiddleware drops that header (and X-Forwarded-For) from any
+# peer not listed in PORTH_TRUSTED_PROXIES ("10.0.0.5,10.1.0.0/16"; empty: believe no one).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else None
+PORTH_TRUSTED_PROXIES = [
+    entry.strip()
+    for entry in os.environ.get("PORTH_TRUSTED_PROXIES", "").split(",")
+    if entry.strip()
+]
 
 # The GOV.UK template has one inline script (it marks the body as JS-enabled); it is
 # allowed by its hash, so no page needs 'unsafe-inline'.

@@ -10,7 +10,7 @@ characters), so Django's `CsrfViewMiddleware` checks it as it checks its own; th
 that.
 
 One difference: the CSRF cookie is sent only when it is new, not again with every form to
-renew its year-long life (a journey lasts 28 days). That saves a header on every page.
+renew its year-long life (a journey lasts PORTH_JOURNEY_IDLE_DAYS). That saves a header on every page.
 
 Checking a posted token the same way (`CsrfViewMiddleware` below) saves what Django spends
 unmasking it a character at a time on a POST, and matching the cookie against a regular

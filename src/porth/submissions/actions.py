@@ -113,6 +113,32 @@ def stop_assisted(
         )
 
 
+def discard_journeys(journey_ids: list[str], *, reason: str) -> int:
+    """Delete the unsent journeys with these ids, answers and all: a citizen cleared them from
+    a shared computer, or left them idle too long. Audited without anything personal (no
+    address, no journey id: it is the key to the answers): the services and how many."""
+    with transaction.atomic():
+        journeys = list(
+            Journey.objects.select_for_update()
+            .filter(pk__in=journey_ids, submitted_at__isnull=True, assisted_by__isnull=True)
+            .only("pk", "service")
+        )
+        if not journeys:
+            return 0
+        Journey.objects.filter(pk__in=[journey.pk for journey in journeys]).delete()
+        for journey in journeys:
+            store.forget(journey.pk)
+        audit.record(
+            "journeys.discarded",
+            data={
+                "reason": reason,
+                "services": sorted({journey.service for journey in journeys}),
+                "count": len(journeys),
+            },
+        )
+    return len(journeys)
+
+
 def save_state(journey: Journey, state: engine.State, *, definition: Definition) -> None:
     journey.state, journey.key_id = crypto.encrypt(
         state.to_json(), context=_journey_context(journey.pk)

@@ -5,6 +5,9 @@ from . import assisted_views, views
 urlpatterns = [
     path("services/<slug:slug>/check-answers", views.check_answers, name="check-answers"),
     path("services/<slug:slug>/confirmation", views.confirmation, name="confirmation"),
+    # Before the pages' pattern: their ids are reserved (services.definition.checks).
+    path("services/<slug:slug>/sign-out", views.sign_out, name="sign-out"),
+    path("services/<slug:slug>/signed-out", views.signed_out, name="signed-out"),
     path("services/<slug:slug>/<slug:page_id>", views.page, name="page"),
     # Assisted digital (staff): under staff/apply, clear of accounts' and casework's staff/ paths.
     path("staff/apply", assisted_views.start, name="assisted-start"),

@@ -10,7 +10,7 @@ pages carry a banner, and the submission is made with the staff member as its ac
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, timedelta
 from functools import wraps
 from typing import Any
 
@@ -18,8 +18,9 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from porth.fastpath.shells import render_page
 from porth.services import service as services
@@ -111,6 +112,9 @@ def _current(request: HttpRequest, slug: str, mode: Mode, *, fresh: bool = False
     journey = None
     if journey_id:
         journey = store.open_journey(journey_id, _revision(request, mode), lock=fresh)
+    if journey is not None and mode is None and _idle(journey):
+        actions.discard_journeys([journey.pk], reason="idle")
+        journey = None
     if journey is None:
         journey = actions.new_journey(
             definition,
@@ -124,6 +128,16 @@ def _current(request: HttpRequest, slug: str, mode: Mode, *, fresh: bool = False
         # The definition changed under the journey: keep what still fits the new one.
         state = engine.prune(definition, state, today)
     return Current(definition, journey, state, today)
+
+
+def _idle(journey: Journey) -> bool:
+    """Left unanswered longer than PORTH_JOURNEY_IDLE_DAYS: its answers are not shown again."""
+    updated = journey.updated_at
+    if updated is None:
+        return False
+    if timezone.is_naive(updated):  # a row as porth.fastpath.sql reads it on SQLite: UTC
+        updated = updated.replace(tzinfo=UTC)
+    return updated < timezone.now() - timedelta(days=settings.PORTH_JOURNEY_IDLE_DAYS)
 
 
 def _remember(request: HttpRequest, journey: Journey, mode: Mode) -> None:
@@ -306,3 +320,34 @@ def confirmation(request: HttpRequest, slug: str, *, mode: Mode) -> HttpResponse
         "staff_url": reverse("assisted-start"),
     }
     return render(request, "confirmation.html", {**context, "reference": submission.reference})
+
+
+@no_store
+@require_POST
+def sign_out(request: HttpRequest, slug: str) -> HttpResponse:
+    """ "Sign out and clear my answers": on a shared computer, the session cookie is the only
+    key to a citizen's unsent answers, so they are deleted and the session ended (staff in
+    assisted mode stop it on their own page, which records why)."""
+    if services.get(slug) is None:
+        raise Http404
+    try:
+        if assisted.mode(request, slug) is not None:
+            return HttpResponseRedirect(reverse("assisted-stop", args=[slug]), status=303)
+    except assisted.Stopped:
+        pass
+    journey_ids = list(request.session.get(SESSION_KEY, {}).values())
+    if journey_ids:
+        actions.discard_journeys(journey_ids, reason="signed out")
+    request.session.flush()
+    response = HttpResponseRedirect(cached_reverse("signed-out", slug), status=303)
+    response.delete_cookie(REVISION_COOKIE, path=cached_reverse("start", slug))
+    return response
+
+
+@no_store
+@require_safe
+def signed_out(request: HttpRequest, slug: str) -> HttpResponse:
+    definition = services.get(slug)
+    if definition is None:
+        raise Http404
+    return render(request, "signed_out.html", {"service": definition})

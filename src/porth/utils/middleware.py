@@ -1,5 +1,5 @@
-"""Middleware of our own: the citizen's language, and the security headers Django has no
-setting for."""
+"""Middleware of our own: forwarded headers from trusted proxies only, the citizen's
+language, and the security headers Django has no setting for."""
 
 from collections.abc import Callable
 
@@ -8,9 +8,32 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
 from .http import add_headers, prepare_headers
+from .proxies import is_trusted, trusted_networks
 
 LANGUAGE_COOKIE = "porth_lang"
 _LANGUAGES = {code for code, _ in settings.LANGUAGES}
+
+
+class TrustedProxyMiddleware:
+    """First in MIDDLEWARE: X-Forwarded-Proto and X-Forwarded-For are removed from a request
+    unless its peer (REMOTE_ADDR) is one of PORTH_TRUSTED_PROXIES.
+
+    So `SECURE_PROXY_SSL_HEADER` (is the request HTTPS?) and the audit log's client address
+    (porth.utils.proxies.client_address) rest only on what our own load balancer says.
+    """
+
+    FORWARDED = ("HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_FOR")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.networks = trusted_networks()
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        meta = request.META
+        if not is_trusted(meta.get("REMOTE_ADDR") or "", self.networks):
+            for name in self.FORWARDED:
+                meta.pop(name, None)
+        return self.get_response(request)
 
 
 class LanguageMiddleware:

@@ -63,6 +63,7 @@ def _check_deploy(**env: str) -> subprocess.CompletedProcess[str]:
         "PORTH_ENV": "production",
         "PORTH_SECRET_KEY": secrets.token_urlsafe(60),
         "PORTH_ALLOWED_HOSTS": "porth.example",
+        "PORTH_TRUSTED_PROXIES": "10.0.0.0/24",
         "PORTH_ENCRYPTION_KEYS": "k1:cG9ydGgtZGV2LW9ubHktbm90LWEtc2VjcmV0LWtleSE=",
         "PORTH_INDEX_KEY": "k1:cG9ydGgtZGV2LW9ubHktYmxpbmQtaW5kZXgta2V5ISE=",
         "PORTH_AUDIT_KEY": "k1:cG9ydGgtZGV2LW9ubHktYXVkaXQtbG9nLWtleSEhISE=",

@@ -54,7 +54,8 @@ def _settings(value: str) -> dict[str, list[str] | str]:
 def test_off_porth_runs_on_djangos_stock_middleware_and_sessions() -> None:
     found = _settings("off")
     assert not any("fastpath" in path for path in found["middleware"])
-    assert found["middleware"][:3] == [
+    assert found["middleware"][:4] == [
+        "porth.utils.middleware.TrustedProxyMiddleware",
         "django.middleware.security.SecurityMiddleware",
         "django.middleware.clickjacking.XFrameOptionsMiddleware",
         "django.middleware.csp.ContentSecurityPolicyMiddleware",

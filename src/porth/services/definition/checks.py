@@ -9,7 +9,7 @@ from .conditions import ConditionError, compile_expression, referenced_fields
 from .models import CHECK_ANSWERS, Definition
 
 # Addresses of Porth's own pages in a journey.
-RESERVED_PAGE_IDS = frozenset({CHECK_ANSWERS, "confirmation", "start"})
+RESERVED_PAGE_IDS = frozenset({CHECK_ANSWERS, "confirmation", "start", "sign-out", "signed-out"})
 
 
 @dataclass(frozen=True)
