@@ -24,6 +24,7 @@ from pydantic import (
 from . import durations
 from .bounds import DateBound
 from .conditions import compile_expression
+from .limits import MAX_LENGTH
 
 PageId = Annotated[
     str,
@@ -38,7 +39,7 @@ FieldId = Annotated[
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$", max_length=80)]
 Expression = Annotated[
     str,
-    StringConstraints(min_length=1, max_length=2000),
+    StringConstraints(min_length=1, max_length=MAX_LENGTH),
     Field(description="A CEL expression over `answers` (and `today`, `age()`)."),
 ]
 # Checked by the one duration parser (durations.py), which says what is wrong; the pattern

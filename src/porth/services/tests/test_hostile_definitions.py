@@ -9,12 +9,13 @@ taking the machine down.
 import subprocess
 import sys
 import textwrap
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from porth.conftest import MINIMAL, make_definition
-from porth.services.definition import DefinitionError, load_file, parse
+from porth.services.definition import DefinitionError, Scope, load_file, parse
 
 # make_definition puts the `pages:` list at this line of test.yaml.
 FIRST_PAGE_LINE = 10
@@ -126,3 +127,57 @@ def test_file_larger_than_the_limit_is_refused_without_being_parsed(tmp_path: Pa
     with pytest.raises(DefinitionError) as caught:
         load_file(path)
     assert str(caught.value).startswith(f"{path}: is larger than 1 MB")
+
+
+# --- expressions -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("function", ["agee", "__import__"])
+def test_unknown_function_in_a_condition_is_refused_naming_it_and_the_known_ones(
+    function: str,
+) -> None:
+    message = refusal(simple_page() + f"  when: {function}(answers.x) > 1\n")
+    assert message.startswith(f"test.yaml:{FIRST_PAGE_LINE + 2}: pages[0].when: ")
+    assert f"unknown function {function}()" in message
+    assert "age()" in message and "size()" in message and "exists()" in message
+
+
+def test_comprehensions_nested_too_deeply_are_refused() -> None:
+    nested = "true"
+    for name in "abcde":
+        nested = f"[1, 2, 3].all({name}, {nested})"
+    message = refusal(simple_page() + f"  when: '{nested}'\n")
+    assert message.startswith(f"test.yaml:{FIRST_PAGE_LINE + 2}: pages[0].when: ")
+    assert "nests comprehensions (all, exists, map…) more than 2 deep" in message
+
+
+def test_comprehensions_two_deep_over_answers_are_accepted_and_evaluated() -> None:
+    definition = make_definition(
+        """
+        - id: a
+          fields:
+            - id: y
+              type: checkboxes
+              label: {en: Y}
+              options: [{value: p, label: {en: P}}, {value: q, label: {en: Q}}]
+              rules:
+                - when: 'answers.y.exists(v, ["p", "q"].all(w, v != w))'
+                  message: {en: Choose from the list}
+        """
+    )
+    program = definition.program(definition.page("a").fields[0].rules[0].when or "")
+    assert not Scope({"y": ["p"]}, date(2024, 1, 1)).holds(program)
+    assert Scope({"y": ["p", "r"]}, date(2024, 1, 1)).holds(program)
+
+
+@pytest.mark.parametrize(
+    ("expression", "message"),
+    [
+        ("[1].all(x, [1].map(y, y) == [1])", "calls map() inside all()"),
+        ("[1].all(answers, true)", "uses answers as a comprehension's variable"),
+        ("[1].map(x, x).filter(y, y > 0) == [1]", "calls map() or filter() more than 1 time"),
+        ("answers.x == " + " + ".join(["1"] * 200), "String should have at most 500 characters"),
+    ],
+)
+def test_expressions_that_ask_for_too_much_work_are_refused(expression: str, message: str) -> None:
+    assert message in refusal(simple_page() + f"  next: [{{when: '{expression}', goto: a}}]\n")
