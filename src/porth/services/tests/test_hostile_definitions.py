@@ -16,6 +16,7 @@ import pytest
 
 from porth.conftest import MINIMAL, make_definition
 from porth.services.definition import DefinitionError, Scope, load_file, parse
+from porth.services.definition.patterns import MAX_ANSWER, compile_pattern, matches
 
 # make_definition puts the `pages:` list at this line of test.yaml.
 FIRST_PAGE_LINE = 10
@@ -181,3 +182,56 @@ def test_comprehensions_two_deep_over_answers_are_accepted_and_evaluated() -> No
 )
 def test_expressions_that_ask_for_too_much_work_are_refused(expression: str, message: str) -> None:
     assert message in refusal(simple_page() + f"  next: [{{when: '{expression}', goto: a}}]\n")
+
+
+# --- patterns ----------------------------------------------------------------------------
+
+
+def test_pattern_with_a_backreference_is_refused_naming_the_problem() -> None:
+    message = refusal(
+        """
+        - id: a
+          fields:
+            - id: x
+              type: text
+              label: {en: X}
+              rules:
+                - pattern: '(a)\\1'
+                  message: {en: Enter it twice}
+        """
+    )
+    assert message.startswith(f"test.yaml:{FIRST_PAGE_LINE + 6}: pages[0].fields[0].rules[0]: ")
+    assert "pattern is not a regular expression Porth can match" in message
+
+
+def test_pattern_that_backtracks_is_matched_in_linear_time() -> None:
+    text = full_text(
+        """
+- id: a
+  fields:
+    - id: x
+      type: text
+      label: {en: X}
+      rules:
+        - pattern: '(a+)+b'
+          message: {en: Enter some a then b}
+"""
+    )
+    result = in_child(
+        f"""
+        from datetime import date
+        from porth.services.definition import parse
+        from porth.services.engine import State, validate_page
+        definition = parse({text!r})
+        form = {{"x": "a" * 40 + "!"}}
+        result = validate_page(definition, definition.page("a"), form, State(), date(2024, 1, 1))
+        print([error.invalid.code for error in result.errors])
+        """
+    )
+    assert result.strip() == "['pattern']", result
+
+
+def test_pattern_rule_does_not_match_an_answer_longer_than_the_limit() -> None:
+    compiled = compile_pattern("a*")
+    assert matches(compiled, "a" * MAX_ANSWER)
+    assert not matches(compiled, "a" * (MAX_ANSWER + 1))
