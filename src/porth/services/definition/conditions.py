@@ -9,6 +9,8 @@ What an expression sees:
 - ``today``: today's date as ``"YYYY-MM-DD"``.
 - ``age(date)``: whole years from that date to today.
 
+What an expression may call, and how much work it may ask for, is bounded in ``limits.py``.
+
 A question that has not been answered is absent from ``answers``: an expression that reads it
 fails, and a failed condition counts as false (so ``has(answers.x)`` is rarely needed).
 """
@@ -19,6 +21,8 @@ from datetime import date
 from typing import Any
 
 import cel
+
+from . import limits
 
 VARIABLES = frozenset({"answers", "today"})
 _FIELD_REFERENCE = re.compile(
@@ -31,11 +35,21 @@ class ConditionError(ValueError):
 
 
 def compile_expression(source: str) -> "cel.Program":
+    if len(source) > limits.MAX_LENGTH:
+        raise ConditionError(f"is longer than {limits.MAX_LENGTH} characters")
     try:
         program = cel.compile(source)
     except (ValueError, RuntimeError) as error:
         raise ConditionError(f"is not a valid CEL expression: {error}") from None
-    unknown = set(program.variables()) - VARIABLES
+    try:
+        limits.check_functions(program.functions())
+        bound = set(limits.comprehensions(source))
+    except limits.LimitError as error:
+        raise ConditionError(str(error)) from None
+    if bound & VARIABLES:
+        names = ", ".join(sorted(bound & VARIABLES))
+        raise ConditionError(f"uses {names} as a comprehension's variable: choose another name")
+    unknown = set(program.variables()) - VARIABLES - bound
     if unknown:
         raise ConditionError(
             f"refers to {', '.join(sorted(unknown))}; expressions can only use "

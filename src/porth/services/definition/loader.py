@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from . import source as yaml_source
 from .checks import Problem, check
 from .models import Definition
 
@@ -83,8 +84,10 @@ def version_of(definition: Definition) -> str:
 
 def parse(text: str, source: str = "<definition>") -> Definition:
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml_source.compose(text)
         data = yaml.safe_load(text)
+    except yaml_source.SourceError as error:
+        raise DefinitionError([Located(source, error.line, "", error.message)]) from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark else None
@@ -115,7 +118,11 @@ def parse(text: str, source: str = "<definition>") -> Definition:
 
 
 def load_file(path: Path) -> Definition:
-    return parse(path.read_text(encoding="utf-8"), str(path))
+    try:
+        text = yaml_source.read(path)
+    except yaml_source.SourceError as error:
+        raise DefinitionError([Located(str(path), error.line, "", error.message)]) from None
+    return parse(text, str(path))
 
 
 def load_folder(folder: Path) -> dict[str, Definition]:

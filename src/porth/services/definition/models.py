@@ -6,7 +6,6 @@ test. Cross-references (page ids, field ids in conditions) are checked in ``chec
 No Django import here: the definition and the engine are plain Python.
 """
 
-import re
 from decimal import Decimal
 from functools import cached_property
 from typing import Annotated, Any, Literal
@@ -24,6 +23,8 @@ from pydantic import (
 from . import durations
 from .bounds import DateBound
 from .conditions import compile_expression
+from .limits import MAX_LENGTH
+from .patterns import compile_pattern
 
 PageId = Annotated[
     str,
@@ -38,7 +39,7 @@ FieldId = Annotated[
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$", max_length=80)]
 Expression = Annotated[
     str,
-    StringConstraints(min_length=1, max_length=2000),
+    StringConstraints(min_length=1, max_length=MAX_LENGTH),
     Field(description="A CEL expression over `answers` (and `today`, `age()`)."),
 ]
 # Checked by the one duration parser (durations.py), which says what is wrong; the pattern
@@ -87,7 +88,8 @@ class Rule(Model):
     min: Decimal | None = None
     max: Decimal | None = None
     pattern: str | None = Field(
-        default=None, description="A regular expression the whole answer must match."
+        default=None,
+        description="A regular expression (RE2 syntax) the whole answer must match.",
     )
     before: DateBound | None = Field(
         default=None,
@@ -103,16 +105,18 @@ class Rule(Model):
     def kind(self) -> str:
         return next(k for k in RULE_KINDS if getattr(self, k) is not None)
 
+    @cached_property
+    def regex(self) -> Any:
+        """The compiled pattern of a pattern rule (compiled, and checked, when it loads)."""
+        return compile_pattern(self.pattern or "")
+
     @model_validator(mode="after")
     def _one_kind(self) -> "Rule":
         given = [k for k in RULE_KINDS if getattr(self, k) is not None]
         if len(given) != 1:
             raise ValueError(f"a rule needs exactly one of {', '.join(RULE_KINDS)}")
         if self.pattern is not None:
-            try:
-                re.compile(self.pattern)
-            except re.error as error:
-                raise ValueError(f"pattern is not a valid regular expression: {error}") from None
+            self.regex  # noqa: B018 (compiled now: refused at load if RE2 cannot compile it)
         if self.kind in {"pattern", "when"} and self.message is None:
             raise ValueError(
                 f"a {self.kind} rule needs a message that tells the citizen what to do"

@@ -1,6 +1,5 @@
 """Validate the answers posted from one page: each question's type, then its rules."""
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -11,6 +10,7 @@ from porth.services.definition import Definition, Page, Question, Scope
 from porth.services.definition.bounds import today_bound
 from porth.services.definition.conditions import referenced_fields
 from porth.services.definition.models import Rule
+from porth.services.definition.patterns import matches
 from porth.services.questions import Invalid, Raw
 
 from .journey import State, cel_answers
@@ -76,7 +76,7 @@ def _rule_fails(rule: Rule, question: Question, value: Any, today: date) -> Inva
                 "too_small" if kind == "min" else "too_big", {"limit": shown}, message=rule.message
             )
     elif kind == "pattern":
-        if not re.fullmatch(rule.pattern or "", str(value)):
+        if not matches(rule.regex, str(value)):
             return Invalid("pattern", message=rule.message)
     elif kind in {"before", "after"}:
         bound = today_bound(getattr(rule, kind), today)
