@@ -13,5 +13,6 @@ urlpatterns = [
     path("staff/audit/", include("porth.audit.urls")),
 ]
 
+handler400 = "porth.utils.views.bad_request"
 handler404 = "porth.utils.views.not_found"
 handler500 = "porth.utils.views.server_error"

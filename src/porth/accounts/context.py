@@ -18,9 +18,12 @@ MENU = [
 
 
 def staff(request: HttpRequest) -> dict[str, Any]:
-    if not request.path.startswith("/staff/") or not request.user.is_authenticated:
+    # An error page may be drawn before the authentication middleware has run (a request
+    # refused at the edge): no user then, and no menu.
+    user = getattr(request, "user", None)
+    if not request.path.startswith("/staff/") or user is None or not user.is_authenticated:
         return {}
-    roles = set(Membership.objects.filter(user_id=request.user.pk).values_list("role", flat=True))
+    roles = set(Membership.objects.filter(user_id=user.pk).values_list("role", flat=True))
     menu = []
     for label, name, allowed in MENU:
         if roles & allowed:

@@ -16,6 +16,7 @@ from porth.audit.service import batch, record
 from porth.fastpath import sql
 from porth.services.service import CaseAction, Definition, durations
 from porth.utils.crypto import blind_index, encrypt
+from porth.utils.text import has_control_characters
 
 from .models import Case, CaseEvent, Queue
 from .transitions import next_status, refusal
@@ -192,6 +193,8 @@ def _text(value: str, what: str) -> str:
         raise Refused(f"Enter {what}")
     if len(text) > MAX_TEXT:
         raise Refused(f"{what[0].upper()}{what[1:]} must be {MAX_TEXT} characters or fewer")
+    if has_control_characters(text, multiline=True):
+        raise Refused(f"{what[0].upper()}{what[1:]} must not include hidden characters")
     return text
 
 

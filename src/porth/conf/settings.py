@@ -125,6 +125,8 @@ MIDDLEWARE = [
     ),
     "django.contrib.sessions.middleware.SessionMiddleware",
     "porth.utils.middleware.LanguageMiddleware",
+    # After the language (its 400 page is in the reader's language), before any view.
+    "porth.utils.middleware.RefuseControlCharactersMiddleware",
     (
         "porth.fastpath.middleware.CommonMiddleware"
         if _fast("host")
@@ -213,6 +215,13 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_FAILURE_VIEW = "porth.utils.views.csrf_failure"
+
+# The largest form a citizen or member of staff posts: a page's longest answers (a textarea
+# reads 10,000 characters, up to 12 bytes each once percent-encoded) fit, with room to spare.
+# A bigger body is refused (413) before it is read, as are forms with more fields than any
+# page has (400): Django's own limits, tightened.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("PORTH_MAX_FORM_BYTES", 1024 * 1024))
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -1,14 +1,17 @@
 """Middleware of our own: forwarded headers from trusted proxies only, the citizen's
-language, and the security headers Django has no setting for."""
+language, the security headers Django has no setting for, and the refusal of control
+characters at the edge."""
 
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import SuspiciousOperation
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils import translation
 
 from .http import add_headers, prepare_headers
 from .proxies import is_trusted, trusted_networks
+from .text import has_control_characters
 
 LANGUAGE_COOKIE = "porth_lang"
 _LANGUAGES = {code for code, _ in settings.LANGUAGES}
@@ -101,3 +104,47 @@ class ExtraSecurityHeadersMiddleware:
         response = self.get_response(request)
         add_headers(response, self.headers, replace=False)
         return response
+
+
+class UnreadableAddress(SuspiciousOperation):
+    """A path or query string with a control character in it."""
+
+
+class UnreadableForm(SuspiciousOperation):
+    """A posted form with NUL in it."""
+
+
+def _any_control(query: QueryDict) -> bool:
+    return any(
+        has_control_characters(key) or any(has_control_characters(v) for v in values)
+        for key, values in query.lists()
+    )
+
+
+class RefuseControlCharactersMiddleware:
+    """A bad request (400) for an address with a control character in its path or query
+    string, once percent-decoded, or a posted form with NUL anywhere in it.
+
+    No link or form of ours makes such a request, and letting it through sends text to the
+    database that PostgreSQL refuses (NUL) or that nobody should store. Refused here, before
+    any view, no view needs to remember to. Other control characters in a posted form are the
+    form's to refuse, with a message: pasted text can carry them.
+
+    A SuspiciousOperation becomes Django's 400 (handler400) and is logged under
+    django.security.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if has_control_characters(request.path) or (
+            request.META.get("QUERY_STRING") and _any_control(request.GET)
+        ):
+            raise UnreadableAddress("A control character in the address")
+        if request.method == "POST" and any(
+            "\x00" in key or any("\x00" in v for v in values)
+            for key, values in request.POST.lists()
+        ):
+            raise UnreadableForm("NUL in a posted form")
+        return self.get_response(request)

@@ -28,6 +28,9 @@ def _cap(text: str) -> str:
 
 _MESSAGES: dict[str, Callable[[str, dict[str, Any]], str]] = {
     "not_number": lambda n, p: _("%(name)s must be a number") % {"name": n},
+    "control_characters": lambda n, p: (
+        _("%(name)s must not include hidden characters") % {"name": n}
+    ),
     "not_whole_number": lambda n, p: _("%(name)s must be a whole number") % {"name": n},
     "not_money": lambda n, p: (
         _("%(name)s must be an amount of money, like 600 or 193.54") % {"name": n}

@@ -1,6 +1,7 @@
 """The question types of the service definition format, one class each."""
 
 import re
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -9,6 +10,7 @@ import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
 from porth.services.definition.models import Question
+from porth.utils.text import is_ascii_digits
 
 from .base import Invalid, QuestionType, Raw, register
 from .dates import MONTHS, long_date
@@ -24,6 +26,14 @@ def _one(question: Question, form: Raw) -> str:
 class TextType(QuestionType):
     name = "text"
     template = "text.html"
+    max_chars = 1000
+    ascii_digits = False  # free text may quote anything: "Flat ²"
+
+    def longest(self, question: Question, key: str) -> int:
+        # A definition may allow more than the default; its max_length rule then says how
+        # much is too much, in its own words.
+        allowed = [r.max_length for r in question.rules if r.max_length is not None]
+        return max([self.max_chars, *allowed])
 
     def parse(self, question: Question, form: Raw) -> Any | Invalid:
         return _one(question, form)
@@ -33,6 +43,8 @@ class TextType(QuestionType):
 class TextareaType(TextType):
     name = "textarea"
     template = "textarea.html"
+    max_chars = 10_000
+    multiline = True
 
     def raw(self, question: Question, form: Raw) -> dict[str, str]:
         # Keep the citizen's line breaks, but one kind of them: browsers post CRLF.
@@ -44,7 +56,10 @@ class TextareaType(TextType):
         return self.raw(question, form)[question.id]
 
 
-_NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
+# Digits 0 to 9 only: `\d` would match other scripts' digits, which Decimal reads.
+_NUMBER = re.compile(r"^[+-]?([0-9]{1,3}(,[0-9]{3})+|[0-9]+)(\.[0-9]+)?$")
+# Few enough characters that no number has more digits than Decimal's 28 of precision.
+_NUMBER_CHARS = 25
 
 
 def _decimal(text: str) -> Decimal | None:
@@ -63,6 +78,8 @@ class NumberType(QuestionType):
 
     name = "number"
     template = "number.html"
+    max_chars = _NUMBER_CHARS
+    unreadable_code = "not_number"
 
     def parse(self, question: Question, form: Raw) -> Any | Invalid:
         number = _decimal(_one(question, form))
@@ -80,6 +97,8 @@ class NumberType(QuestionType):
 class DecimalType(QuestionType):
     name = "decimal"
     template = "number.html"
+    max_chars = _NUMBER_CHARS
+    unreadable_code = "not_number"
 
     def parse(self, question: Question, form: Raw) -> Any | Invalid:
         number = _decimal(_one(question, form))
@@ -97,6 +116,8 @@ class MoneyType(QuestionType):
 
     name = "money"
     template = "money.html"
+    max_chars = _NUMBER_CHARS
+    unreadable_code = "not_money"
 
     def parse(self, question: Question, form: Raw) -> Any | Invalid:
         text = _one(question, form).removeprefix("£").strip()
@@ -121,10 +142,22 @@ class DateType(QuestionType):
     name = "date"
     template = "date.html"
     parts = ("day", "month", "year")
+    # Room for "01", "Gorffennaf." and "2025": longer is never a date.
+    part_chars = {"day": 4, "month": 12, "year": 4}
+
+    def longest(self, question: Question, key: str) -> int:
+        return self.part_chars[key.removeprefix(f"{question.id}-")]
+
+    def refused(
+        self, question: Question, key: str, problem: str, params: Mapping[str, Any]
+    ) -> Invalid:
+        # The messages a wrong date part gets anyway.
+        part = key.removeprefix(f"{question.id}-")
+        return Invalid("date_year" if part == "year" else "date_invalid", part=part)
 
     def _month(self, text: str) -> int | None:
         """A month number, or a name: in full, or cut short to 3 letters or more ("Sept")."""
-        if text.isdigit():
+        if is_ascii_digits(text):
             return int(text)
         text = text.lower().rstrip(".")
         for names in (MONTHS["en"], MONTHS["cy"]):
@@ -140,11 +173,11 @@ class DateType(QuestionType):
         if missing:
             return Invalid("date_missing", {"parts": missing}, part=missing[0])
         month_number = self._month(month)
-        if not day.isdigit():
+        if not is_ascii_digits(day):
             return Invalid("date_invalid", part="day")
         if month_number is None or not 1 <= month_number <= 12:
             return Invalid("date_invalid", part="month")
-        if not year.isdigit() or len(year) != 4:
+        if not is_ascii_digits(year) or len(year) != 4:
             return Invalid("date_year", part="year")
         try:
             return date(int(year), month_number, int(day)).isoformat()
@@ -167,6 +200,9 @@ class DateType(QuestionType):
 
 class ChoiceType(QuestionType):
     verb = "select"
+    max_chars = 100  # the longest option value a definition may give
+    ascii_digits = False  # compared with the options, never read as a number
+    too_long_code = unreadable_code = "not_an_option"
 
     def parse(self, question: Question, form: Raw) -> Any | Invalid:
         value = _one(question, form)
@@ -230,6 +266,9 @@ class YesNoType(QuestionType):
     name = "yesno"
     template = "yesno.html"
     verb = "select"
+    max_chars = 3
+    ascii_digits = False  # compared with "yes" and "no"
+    too_long_code = unreadable_code = "not_an_option"
 
     def parse(self, question: Question, form: Raw) -> Any | Invalid:
         value = _one(question, form)
@@ -250,6 +289,9 @@ class YesNoType(QuestionType):
 class EmailType(QuestionType):
     name = "email"
     template = "email.html"
+    max_chars = 320  # 64 for the name, @, 255 for the domain
+    ascii_digits = False  # an internationalised address may have any script's digits
+    too_long_code = unreadable_code = "not_email"
 
     def parse(self, question: Question, form: Raw) -> Any | Invalid:
         try:
@@ -266,6 +308,8 @@ class PhoneType(QuestionType):
 
     name = "phone"
     template = "phone.html"
+    max_chars = 50  # "+44 (0)7700 900 982 extension 1234" and then some
+    too_long_code = unreadable_code = "not_phone"
 
     def parse(self, question: Question, form: Raw) -> Any | Invalid:
         text = _one(question, form)
@@ -308,6 +352,8 @@ def normalise_postcode(text: str) -> str | None:
 class PostcodeType(QuestionType):
     name = "postcode"
     template = "postcode.html"
+    max_chars = 16
+    too_long_code = unreadable_code = "not_postcode"
 
     def parse(self, question: Question, form: Raw) -> Any | Invalid:
         postcode = normalise_postcode(_one(question, form))
@@ -322,6 +368,9 @@ class AddressType(QuestionType):
     template = "address.html"
     parts = ("line1", "line2", "town", "county", "postcode")
     needed = ("line1", "town", "postcode")
+    max_chars = 100  # each line
+    ascii_digits = False
+    too_long_code = "address_too_long"
 
     def parse(self, question: Question, form: Raw) -> Any | Invalid:
         raw = self.raw(question, form)
@@ -329,9 +378,6 @@ class AddressType(QuestionType):
         for part in self.needed:
             if not value[part]:
                 return Invalid(f"address_{part}", part=part)
-        for part in self.parts:
-            if len(value[part]) > 100:
-                return Invalid("address_too_long", {"max": 100}, part=part)
         postcode = normalise_postcode(value["postcode"])
         if postcode is None:
             return Invalid("not_postcode", part="postcode")
@@ -346,13 +392,15 @@ class AddressType(QuestionType):
 
 # National Insurance numbers: two prefix letters (D, F, I, Q, U, V never; O never second;
 # BG, GB, KN, NK, NT, TN, ZZ never allocated), six digits, suffix A-D. HMRC's published rules.
-_NINO = re.compile(r"^(?!BG|GB|KN|NK|NT|TN|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]\d{6}[A-D]$")
+_NINO = re.compile(r"^(?!BG|GB|KN|NK|NT|TN|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z][0-9]{6}[A-D]$")
 
 
 @register
 class NinoType(QuestionType):
     name = "nino"
     template = "nino.html"
+    max_chars = 20
+    too_long_code = unreadable_code = "not_nino"
 
     def parse(self, question: Question, form: Raw) -> Any | Invalid:
         compact = re.sub(r"\s+", "", _one(question, form)).upper()
