@@ -70,9 +70,11 @@ def _check_deploy(**env: str) -> subprocess.CompletedProcess[str]:
         "DJANGO_SETTINGS_MODULE": "porth.conf.settings",
         "DATABASE_URL": "sqlite:///:memory:",
     }
+    # The browser tests' Playwright needs DJANGO_ALLOW_ASYNC_UNSAFE, which production refuses.
+    inherited = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     return subprocess.run(
         [sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING"],
-        env={**os.environ, **production, **env},
+        env={**inherited, **production, **env},
         capture_output=True,
         text=True,
     )
