@@ -11,7 +11,8 @@ static, checked when a definition loads:
   copying it at each step, and chained ones multiply what they build: one per expression,
   not inside another comprehension.
 - The expression's length (``MAX_LENGTH``) bounds the lists it can write and the work in each
-  step; the lists it reads from the answers are bounded by the question types.
+  step; the lists it reads from the answers are a checkboxes question's, at most
+  ``models.MAX_CHECKBOXES`` long.
 
 The library exposes no syntax tree, so comprehensions are found with a tokenizer that knows
 CEL's string literals (so that ``"x.all("`` in a string is not taken for one).

@@ -164,6 +164,9 @@ RULES_FOR_TYPE: dict[str, frozenset[str]] = {
 }
 
 
+MAX_CHECKBOXES = 100
+
+
 class Question(Model):
     """A question (field) on a page."""
 
@@ -195,6 +198,13 @@ class Question(Model):
         if self.type in CHOICE_TYPES:
             if len(self.options) < 2 and not (self.type == "checkboxes" and self.options):
                 raise ValueError(f"a {self.type} question needs at least two options")
+            if self.type == "checkboxes" and len(self.options) > MAX_CHECKBOXES:
+                # Conditions iterate a checkboxes answer, and CEL cannot be stopped once it
+                # runs: the list's length bounds the work (with limits.py's static limits).
+                raise ValueError(
+                    f"a checkboxes question has at most {MAX_CHECKBOXES} options "
+                    f"(it has {len(self.options)}): ask it another way"
+                )
             values = [o.value for o in self.options]
             if len(set(values)) != len(values):
                 raise ValueError("option values must be unique")

@@ -235,3 +235,20 @@ def test_pattern_rule_does_not_match_an_answer_longer_than_the_limit() -> None:
     compiled = compile_pattern("a*")
     assert matches(compiled, "a" * MAX_ANSWER)
     assert not matches(compiled, "a" * (MAX_ANSWER + 1))
+
+
+def test_a_checkboxes_question_with_too_many_options_is_refused(tmp_path: Path) -> None:
+    options = "\n".join(
+        f"          - {{value: o{n}, label: {{en: Option {n}, cy: Dewis {n}}}}}" for n in range(101)
+    )
+    pages = f"""
+    - id: things
+      fields:
+        - id: things
+          type: checkboxes
+          label: {{en: Which ones, cy: Pa rai}}
+          options:
+{options}
+    """
+    with pytest.raises(DefinitionError, match="at most 100 options"):
+        make_definition(pages)
