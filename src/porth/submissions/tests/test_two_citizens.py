@@ -28,7 +28,9 @@ def _pages(client: Client, who: str) -> list[str]:
     answer, an error page, check your answers (both languages), and the confirmation."""
     answers, seen = CITIZENS[who], []
     for language in ("en", "cy"):
-        seen.append(client.get(f"/services/?lang={language}").content.decode())
+        catalogue = client.get(f"/?lang={language}")
+        assert catalogue.status_code == 200
+        seen.append(catalogue.content.decode())
         seen.append(client.get(f"{BASE}/").content.decode())
     client.get(f"{BASE}/?lang=en")
     for page, data in [
