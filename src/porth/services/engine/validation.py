@@ -105,7 +105,7 @@ def validate_page(
             else:
                 result.values[question.id] = None
             continue
-        value = qtype.accept(question, form)
+        value = qtype.accept(question, form, typed)
         if isinstance(value, Invalid):
             if question.messages.get("invalid") and value.code != "date_missing":
                 value = Invalid(value.code, value.params, value.part, question.messages["invalid"])

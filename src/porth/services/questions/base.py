@@ -71,14 +71,20 @@ class QuestionType(ABC):
         """The longest input `key` of this question may be (see `max_chars`)."""
         return self.max_chars
 
-    def accept(self, question: Question, form: Raw) -> Any | Invalid:
+    def accept(
+        self, question: Question, form: Raw, typed: Mapping[str, str] | None = None
+    ) -> Any | Invalid:
         """The answer to keep, or why it is refused: each input checked (see the class), then
-        `parse`d. Callers use this, never `parse` alone."""
-        for key, typed in self.raw(question, form).items():
-            for text in [typed] if isinstance(typed, str) else typed:
+        `parse`d. Callers use this, never `parse` alone. `typed`: `raw(question, form)`, if
+        the caller has it already."""
+        inputs = self.raw(question, form) if typed is None else typed
+        for key, value in inputs.items():
+            for text in [value] if isinstance(value, str) else value:
                 limit = self.longest(question, key)
                 if len(text) > limit:
                     return self.refused(question, key, "too_long", {"limit": limit})
+                if text.isascii() and text.isprintable():
+                    continue  # what nearly everyone types: nothing more to look for
                 if has_control_characters(text, multiline=self.multiline) or (
                     self.ascii_digits and has_other_digits(text)
                 ):
