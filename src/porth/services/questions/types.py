@@ -17,7 +17,7 @@ from .dates import MONTHS, long_date
 from .phones import full_length_uk, is_valid_number
 
 
-def _one(question: Question, form: Raw) -> str:
+def single_input(question: Question, form: Raw) -> str:
     value = form.get(question.id, "")
     return value.strip() if isinstance(value, str) else ""
 
@@ -36,7 +36,7 @@ class TextType(QuestionType):
         return max([self.max_chars, *allowed])
 
     def parse(self, question: Question, form: Raw) -> Any | Invalid:
-        return _one(question, form)
+        return single_input(question, form)
 
 
 @register
@@ -82,7 +82,7 @@ class NumberType(QuestionType):
     unreadable_code = "not_number"
 
     def parse(self, question: Question, form: Raw) -> Any | Invalid:
-        number = _decimal(_one(question, form))
+        number = _decimal(single_input(question, form))
         if number is None:
             return Invalid("not_number")
         if number != number.to_integral_value():
@@ -101,7 +101,7 @@ class DecimalType(QuestionType):
     unreadable_code = "not_number"
 
     def parse(self, question: Question, form: Raw) -> Any | Invalid:
-        number = _decimal(_one(question, form))
+        number = _decimal(single_input(question, form))
         if number is None:
             return Invalid("not_number")
         return str(number.normalize() if number == number.to_integral_value() else number)
@@ -120,7 +120,7 @@ class MoneyType(QuestionType):
     unreadable_code = "not_money"
 
     def parse(self, question: Question, form: Raw) -> Any | Invalid:
-        text = _one(question, form).removeprefix("£").strip()
+        text = single_input(question, form).removeprefix("£").strip()
         amount = _decimal(text)
         if amount is None:
             return Invalid("not_money")
@@ -205,7 +205,7 @@ class ChoiceType(QuestionType):
     too_long_code = unreadable_code = "not_an_option"
 
     def parse(self, question: Question, form: Raw) -> Any | Invalid:
-        value = _one(question, form)
+        value = single_input(question, form)
         if value not in {o.value for o in question.options}:
             return Invalid("not_an_option")
         return value
@@ -271,7 +271,7 @@ class YesNoType(QuestionType):
     too_long_code = unreadable_code = "not_an_option"
 
     def parse(self, question: Question, form: Raw) -> Any | Invalid:
-        value = _one(question, form)
+        value = single_input(question, form)
         if value not in {"yes", "no"}:
             return Invalid("not_an_option")
         return value == "yes"
@@ -296,7 +296,7 @@ class EmailType(QuestionType):
     def parse(self, question: Question, form: Raw) -> Any | Invalid:
         try:
             # Syntax only: a DNS look-up would make a slow page slower and fail offline.
-            checked = validate_email(_one(question, form), check_deliverability=False)
+            checked = validate_email(single_input(question, form), check_deliverability=False)
         except EmailNotValidError:
             return Invalid("not_email")
         return checked.normalized
@@ -312,7 +312,7 @@ class PhoneType(QuestionType):
     too_long_code = unreadable_code = "not_phone"
 
     def parse(self, question: Question, form: Raw) -> Any | Invalid:
-        text = _one(question, form)
+        text = single_input(question, form)
         try:
             number = phonenumbers.parse(text, "GB")
         except phonenumbers.NumberParseException:
@@ -333,77 +333,3 @@ class PhoneType(QuestionType):
 
 # The shape of a UK postcode (outward code, space, inward code), including BFPO-free
 # special cases like GIR 0AA; from the Royal Mail format rules.
-_POSTCODE = re.compile(
-    r"^(GIR0AA|"
-    r"(?:[A-PR-UWYZ][0-9][0-9]?|[A-PR-UWYZ][A-HK-Y][0-9][0-9]?|"
-    r"[A-PR-UWYZ][0-9][A-HJKPSTUW]|[A-PR-UWYZ][A-HK-Y][0-9][ABEHMNPRVWXY])"
-    r"[0-9][ABD-HJLNP-UW-Z]{2})$"
-)
-
-
-def normalise_postcode(text: str) -> str | None:
-    compact = re.sub(r"\s+", "", text).upper()
-    if not _POSTCODE.match(compact):
-        return None
-    return f"{compact[:-3]} {compact[-3:]}"
-
-
-@register
-class PostcodeType(QuestionType):
-    name = "postcode"
-    template = "postcode.html"
-    max_chars = 16
-    too_long_code = unreadable_code = "not_postcode"
-
-    def parse(self, question: Question, form: Raw) -> Any | Invalid:
-        postcode = normalise_postcode(_one(question, form))
-        return Invalid("not_postcode") if postcode is None else postcode
-
-
-@register
-class AddressType(QuestionType):
-    """A UK address in the GOV.UK address pattern: two lines, town, county, postcode."""
-
-    name = "address"
-    template = "address.html"
-    parts = ("line1", "line2", "town", "county", "postcode")
-    needed = ("line1", "town", "postcode")
-    max_chars = 100  # each line
-    ascii_digits = False
-    too_long_code = "address_too_long"
-
-    def parse(self, question: Question, form: Raw) -> Any | Invalid:
-        raw = self.raw(question, form)
-        value = {part: raw[f"{question.id}-{part}"] for part in self.parts}
-        for part in self.needed:
-            if not value[part]:
-                return Invalid(f"address_{part}", part=part)
-        postcode = normalise_postcode(value["postcode"])
-        if postcode is None:
-            return Invalid("not_postcode", part="postcode")
-        return {**value, "postcode": postcode}
-
-    def display(self, question: Question, value: Any, language: str) -> str:
-        return "\n".join(value[part] for part in self.parts if value.get(part))
-
-    def length(self, value: Any) -> int:
-        return sum(len(v) for v in value.values())
-
-
-# National Insurance numbers: two prefix letters (D, F, I, Q, U, V never; O never second;
-# BG, GB, KN, NK, NT, TN, ZZ never allocated), six digits, suffix A-D. HMRC's published rules.
-_NINO = re.compile(r"^(?!BG|GB|KN|NK|NT|TN|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z][0-9]{6}[A-D]$")
-
-
-@register
-class NinoType(QuestionType):
-    name = "nino"
-    template = "nino.html"
-    max_chars = 20
-    too_long_code = unreadable_code = "not_nino"
-
-    def parse(self, question: Question, form: Raw) -> Any | Invalid:
-        compact = re.sub(r"\s+", "", _one(question, form)).upper()
-        if not _NINO.match(compact):
-            return Invalid("not_nino")
-        return f"{compact[:2]} {compact[2:4]} {compact[4:6]} {compact[6:8]} {compact[8]}"
