@@ -9,6 +9,8 @@ import os
 import sys
 from pathlib import Path
 
+from porth.supervise import supervise
+
 
 def _django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "porth.conf.settings")
@@ -73,7 +75,8 @@ def _serve(bind: str, workers: int) -> int:
     """Serve with Granian, a production HTTP server with a Rust core (WSGI interface).
 
     Chosen over gunicorn by measurement (make bench, 20 users, SQLite, 2 workers): 68 against
-    53 journeys/s, as it keeps connections alive and parses HTTP outside Python.
+    53 journeys/s, as it keeps connections alive and parses HTTP outside Python. Granian runs
+    as a child process, started again if it fails (porth.supervise; docs/deploy.md).
     """
     _django()
     from django.conf import settings
@@ -89,8 +92,7 @@ def _serve(bind: str, workers: int) -> int:
         return 1
     host, _, port = bind.rpartition(":")
     granian = str(Path(sys.executable).with_name("granian"))
-    os.execv(
-        granian,
+    return supervise(
         [
             granian,
             "--interface=wsgi",
@@ -99,14 +101,15 @@ def _serve(bind: str, workers: int) -> int:
             f"--workers={workers}",
             "--blocking-threads=1",  # one request at a time per worker, like a sync worker
             # A worker that dies is replaced while the others serve on. Granian gives up (and
-            # exits non-zero) if a worker it has just replaced dies again within seconds: a
-            # supervisor restarts it then (docs/deploy.md).
+            # exits non-zero) if a worker it has just replaced dies again within seconds:
+            # supervise() starts it again then.
             "--respawn-failed-workers",
             # A worker that will not stop (a request stuck on the database) is killed, so a
             # stop or a replacement cannot hang.
             "--workers-kill-timeout=30",
             "porth.wsgi:application",
         ],
+        name="Granian",
     )
 
 
