@@ -9,6 +9,8 @@ class PorthConfig(AppConfig):
     verbose_name = "Porth"
 
     def ready(self) -> None:
+        from django.core.signals import setting_changed
+
         from porth import fastpath
         from porth.fastpath import checks as fastpath_checks  # noqa: F401 - registers them
 
@@ -16,7 +18,16 @@ class PorthConfig(AppConfig):
 
         # First in INSTALLED_APPS, so this runs before any other app's ready(), request or
         # connection.
+        # Tests that override PORTH_FAST_PATH see the optimisations they asked for.
+        setting_changed.connect(_fast_path_changed, dispatch_uid="porth.fast_path")
         if fastpath.on("locals"):
             from porth.fastpath import locals
 
             locals.install()
+
+
+def _fast_path_changed(*, setting: str, **kwargs: object) -> None:
+    if setting == "PORTH_FAST_PATH":
+        from porth import fastpath
+
+        fastpath.forget()

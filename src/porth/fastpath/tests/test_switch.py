@@ -97,3 +97,8 @@ def test_an_unknown_optimisation_stops_the_server_from_starting() -> None:
     )
     assert done.returncode != 0
     assert "PORTH_FAST_PATH: '-csfr' is not an optimisation" in done.stderr
+
+
+def test_a_test_that_overrides_the_setting_gets_what_it_asked_for(settings: object) -> None:
+    settings.PORTH_FAST_PATH = frozenset({"gzip"})  # type: ignore[attr-defined]
+    assert fastpath.on("gzip") and not fastpath.on("csrf")
