@@ -178,6 +178,19 @@ def test_comprehensions_two_deep_over_answers_are_accepted_and_evaluated() -> No
         ("[1].all(answers, true)", "uses answers as a comprehension's variable"),
         ("[1].map(x, x).filter(y, y > 0) == [1]", "calls map() or filter() more than 1 time"),
         ("answers.x == " + " + ".join(["1"] * 200), "String should have at most 500 characters"),
+        # Each of these took from 1.5 s to over two minutes with a checkbox answer of 100.
+        (
+            "answers.x.map(a, answers.x + answers.x).all(v, v.all(w, w in v))",
+            "adds (+) inside a comprehension",
+        ),
+        (
+            "(answers.x + answers.x + answers.x).all(v, v in answers.x)",
+            "calls all() on a list that could be long",
+        ),
+        (
+            "answers.x.all(v, answers.x.all(w, w in answers.x && w in answers.x))",
+            "reads answers inside a nested comprehension",
+        ),
     ],
 )
 def test_expressions_that_ask_for_too_much_work_are_refused(expression: str, message: str) -> None:
