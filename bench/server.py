@@ -93,13 +93,15 @@ def _answers(port: int) -> bool:
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
-    """Stop the server (its own process group: the main process and its workers)."""
+    """Stop `porth serve`, which stops Granian and its workers. Granian may take up to its
+    worker kill timeout (30 s) to stop a worker that was still loading the application
+    (docs/deploy.md), and a SIGKILL would leave Granian running in its own process group."""
     if process.poll() is not None:
         return
     with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGTERM)
     try:
-        process.wait(timeout=10)
+        process.wait(timeout=45)
     except subprocess.TimeoutExpired:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
