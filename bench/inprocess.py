@@ -155,13 +155,9 @@ def _setup(folder: Path, database: str = "sqlite") -> Any:
     else:
         url = f"sqlite:///{folder / 'bench.sqlite3'}"
     configure(url)
-    from django.conf import settings
-    from django.core.management import call_command
     from django.core.wsgi import get_wsgi_application
 
-    migrate()
-    if not (Path(str(settings.STATIC_ROOT)) / "staticfiles.json").exists():
-        call_command("collectstatic", interactive=False, verbosity=0)
+    migrate()  # collects the static files too, if they are not
     return get_wsgi_application()
 
 

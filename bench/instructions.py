@@ -77,9 +77,11 @@ def _engine_walk(journeys: int) -> None:
     print(f"steps: {journeys * len(pages)}")
 
 
-def _callgrind(folder: Path, *arguments: str) -> tuple[int | None, str, str]:
+def _callgrind(
+    folder: Path, *arguments: str, env: dict[str, str] | None = None
+) -> tuple[int | None, str, str]:
     """Runs this module under callgrind, counting only between toggles: (count, out, err)."""
-    env = {**os.environ, "PYTHONMALLOC": "malloc"}  # Valgrind's advice for Python
+    env = {**(env or os.environ), "PYTHONMALLOC": "malloc"}  # Valgrind's advice for Python
     done = subprocess.run(
         [
             "valgrind",
@@ -135,21 +137,16 @@ def run_engine(*, journeys: int = ENGINE_JOURNEYS) -> list[str]:
 def _per_request(database: str, journeys: int, fast_path: str) -> tuple[float | None, str]:
     """Instructions per journey request with PORTH_FAST_PATH=`fast_path`: (count, error)."""
     folder = Path(tempfile.mkdtemp(prefix="porth-instructions-"))
-    saved = os.environ.get("PORTH_FAST_PATH")
-    os.environ["PORTH_FAST_PATH"] = fast_path  # read by the child processes' settings
+    env = {**os.environ, "PORTH_FAST_PATH": fast_path}  # read by the children's settings
     try:
         if database == "postgres":
             url = postgres.create(servers.PG_DB)
         else:
             url = f"sqlite:///{folder / 'bench.sqlite3'}"
         here = [sys.executable, "-m", "bench.instructions"]
-        subprocess.run([*here, "--prepare", url], check=True, cwd=servers.ROOT)
-        instructions, out, err = _callgrind(folder, "--walk", url, str(journeys))
+        subprocess.run([*here, "--prepare", url], check=True, cwd=servers.ROOT, env=env)
+        instructions, out, err = _callgrind(folder, "--walk", url, str(journeys), env=env)
     finally:
-        if saved is None:
-            os.environ.pop("PORTH_FAST_PATH", None)
-        else:
-            os.environ["PORTH_FAST_PATH"] = saved
         shutil.rmtree(folder, ignore_errors=True)
         if database == "postgres":
             postgres.drop(servers.PG_DB)

@@ -42,7 +42,3 @@ class Recent:
     def forget(self, key: Any) -> None:
         with self._lock:
             self._kept.pop(key, None)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._kept.clear()

@@ -10,8 +10,7 @@ from django.utils.cache import patch_vary_headers
 
 from porth import fastpath
 from porth.fastpath import headers as fast
-
-type Prepared = list[tuple[str, tuple[str, str]]]
+from porth.fastpath.headers import Prepared
 
 
 def prepare_headers(headers: Iterable[tuple[str, str]]) -> Prepared:
