@@ -50,11 +50,13 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    "django_tasks_db",
     "porth.accounts",
     "porth.audit",
     "porth.services",
     "porth.submissions",
     "porth.casework",
+    "porth.notifications",
 ]
 
 AUTH_USER_MODEL = "accounts.User"
@@ -323,3 +325,39 @@ PORTH_AUDIT_KEY = os.environ.get(
 PORTH_AUDIT_CHECKPOINTS = Path(
     os.environ.get("PORTH_AUDIT_CHECKPOINTS", PROJECT_DIR / "var" / "audit-checkpoints.jsonl")
 )
+
+# --- Background work and notifications ------------------------------------------------
+# Tasks (django.tasks) are stored in the database and run by `porth worker` (make run starts
+# one); PORTH_TASKS=rq queues them on Redis (PORTH_REDIS_URL) instead, for several machines.
+# Tests run them in the test's own thread, so that a test sees what a worker would do.
+PORTH_TASKS = os.environ.get("PORTH_TASKS", "immediate" if ENV == "test" else "database")
+PORTH_REDIS_URL = os.environ.get("PORTH_REDIS_URL", "redis://127.0.0.1:6379/0")
+TASKS = {
+    "default": {
+        "database": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]},
+        "rq": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]},
+        "immediate": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"},
+    }[PORTH_TASKS]
+}
+RQ_QUEUES = {"default": {"URL": PORTH_REDIS_URL}}
+# The address of this site as citizens reach it, for links in messages (resume a journey,
+# reply to a request for information).
+PORTH_BASE_URL = os.environ.get("PORTH_BASE_URL", "" if PRODUCTION else "http://127.0.0.1:8000")
+# How messages are sent: "outbox" (dev: kept in the database, read at /dev/outbox), "notify"
+# (GOV.UK Notify) or "smtp"; or any channel a plugin registers.
+PORTH_NOTIFICATION_CHANNEL = os.environ.get(
+    "PORTH_NOTIFICATION_CHANNEL", "notify" if PRODUCTION else "outbox"
+)
+# GOV.UK Notify: the API key (name-serviceid-secret) and, for tests, another address.
+PORTH_NOTIFY_API_KEY = os.environ.get("PORTH_NOTIFY_API_KEY", "")
+PORTH_NOTIFY_BASE_URL = os.environ.get(
+    "PORTH_NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk"
+)
+# The bearer token Notify sends with its delivery receipts (set in Notify's callback settings).
+PORTH_NOTIFY_CALLBACK_TOKEN = os.environ.get("PORTH_NOTIFY_CALLBACK_TOKEN", "")
+# SMTP: any server (PORTH_SMTP_URL such as smtp://user:password@mail.example:587, with
+# ?tls=starttls or ?tls=ssl) and the From address.
+PORTH_SMTP_URL = os.environ.get("PORTH_SMTP_URL", "smtp://127.0.0.1:25")
+PORTH_EMAIL_FROM = os.environ.get("PORTH_EMAIL_FROM", "Porth <noreply@porth.example>")
+# Save and come back later: how long a saved journey is kept, waiting for its link.
+PORTH_SAVE_DAYS = float(os.environ.get("PORTH_SAVE_DAYS", "28"))

@@ -8,3 +8,10 @@ from django.dispatch import Signal
 # answers (dict: the submitted answers, decrypted), actor (User or None: who submitted it —
 # a caseworker for assisted digital, None for a citizen).
 submitted = Signal()
+
+# Sent inside the transaction that keeps a journey for "save and come back later", so that
+# the message with the link is written with it or not at all.
+# Arguments: journey (Journey), definition (the Definition it was started on), kind ("email"
+# or "sms"), to (the address the citizen gave), link (absolute URL of the single-use resume
+# link), return_by (datetime: when the link and the answers expire), language ("en"/"cy").
+saved_for_later = Signal()

@@ -1,0 +1,12 @@
+"""Signals of the casework app (documented here, as Wagtail does)."""
+
+from django.dispatch import Signal
+
+# Sent inside the transaction of a change the applicant must hear about, so that the
+# message is written with the change or not at all.
+# Arguments: case (Case), event (str: "information_requested", "approved", "rejected" or
+# "message": a caseworker writes to the applicant), text (str or None: the caseworker's words,
+# such as what is needed or the reason for rejecting), link (str or None: for
+# "information_requested", the absolute URL of the single-use reply page), reply_by (datetime
+# or None: when that link expires), actor (the member of staff).
+applicant_event = Signal()
