@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "django_tasks_db",
+    "porth.background",
     "porth.accounts",
     "porth.audit",
     "porth.services",

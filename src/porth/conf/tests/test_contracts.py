@@ -11,7 +11,7 @@ import pytest
 
 PYPROJECT = Path(__file__).resolve().parents[4] / "pyproject.toml"
 PUBLIC = {"service", "models", "signals"}
-APPS = ["accounts", "audit", "services", "submissions", "casework", "notifications"]
+APPS = ["accounts", "audit", "services", "submissions", "casework", "notifications", "background"]
 
 
 def _contracts() -> list[dict[str, Any]]:
