@@ -12,7 +12,6 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
-    BaseModel,
     ConfigDict,
     Field,
     PrivateAttr,
@@ -21,9 +20,9 @@ from pydantic import (
 )
 
 from . import durations
+from .base import Expression, FieldId, Model, Text
 from .bounds import DateBound
 from .conditions import compile_expression
-from .limits import MAX_LENGTH
 from .patterns import compile_pattern
 
 PageId = Annotated[
@@ -31,17 +30,7 @@ PageId = Annotated[
     StringConstraints(pattern=r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$", max_length=60),
     Field(description="Lower-case words joined by hyphens; used in the page's address."),
 ]
-FieldId = Annotated[
-    str,
-    StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=60),
-    Field(description="Lower-case words joined by underscores; `answers.<id>` in conditions."),
-]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$", max_length=80)]
-Expression = Annotated[
-    str,
-    StringConstraints(min_length=1, max_length=MAX_LENGTH),
-    Field(description="A CEL expression over `answers` (and `today`, `age()`)."),
-]
 # Checked by the one duration parser (durations.py), which says what is wrong; the pattern
 # is for the JSON Schema only.
 Duration = Annotated[
@@ -55,20 +44,6 @@ Duration = Annotated[
 
 # The page a route reaches when every question is answered.
 CHECK_ANSWERS = "check-answers"
-
-
-class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Text(Model):
-    """Words a citizen reads, in English and Welsh."""
-
-    en: str = Field(min_length=1)
-    cy: str | None = Field(default=None, min_length=1)
-
-    def get(self, language: str) -> str:
-        return (self.cy if language == "cy" else None) or self.en
 
 
 class Option(Model):
