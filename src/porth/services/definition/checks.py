@@ -3,25 +3,20 @@
 Each problem names the path inside the definition, e.g. ``pages[3].next[0].goto``.
 """
 
-from dataclasses import dataclass
-
-from .conditions import ConditionError, compile_expression, referenced_fields
+from . import template_checks
+from .conditions import referenced_fields
 from .models import CHECK_ANSWERS, Definition
+from .problems import Problem, expression_problems
 
 # Addresses of Porth's own pages in a journey.
 RESERVED_PAGE_IDS = frozenset({CHECK_ANSWERS, "confirmation", "start", "sign-out", "signed-out"})
-
-
-@dataclass(frozen=True)
-class Problem:
-    path: str
-    message: str
 
 
 def check(definition: Definition) -> list[Problem]:
     problems: list[Problem] = []
     problems += _unique_ids(definition)
     problems += _references(definition)
+    problems += template_checks.check(definition)
     if not problems:
         problems += _cycles(definition)
     if not problems:
@@ -50,26 +45,14 @@ def _unique_ids(definition: Definition) -> list[Problem]:
     return problems
 
 
-def _expression(definition: Definition, path: str, source: str) -> list[Problem]:
-    try:
-        compile_expression(source)
-    except ConditionError as error:
-        return [Problem(path, f"{source!r} {error}")]
-    unknown = referenced_fields(source) - definition.questions.keys()
-    if unknown:
-        names = ", ".join(sorted(unknown))
-        return [Problem(path, f"{source!r} refers to unknown question {names}")]
-    return []
-
-
 def _references(definition: Definition) -> list[Problem]:
     problems = []
     for p, page in enumerate(definition.pages):
         if page.when is not None:
-            problems += _expression(definition, f"pages[{p}].when", page.when)
+            problems += expression_problems(definition, f"pages[{p}].when", page.when)
         for n, rule in enumerate(page.next):
             if rule.when is not None:
-                problems += _expression(definition, f"pages[{p}].next[{n}].when", rule.when)
+                problems += expression_problems(definition, f"pages[{p}].next[{n}].when", rule.when)
             if rule.goto != CHECK_ANSWERS and not definition.has_page(rule.goto):
                 problems.append(
                     Problem(f"pages[{p}].next[{n}].goto", f"there is no page {rule.goto!r}")
@@ -78,7 +61,7 @@ def _references(definition: Definition) -> list[Problem]:
             for r, field_rule in enumerate(field.rules):
                 if field_rule.when is not None:
                     path = f"pages[{p}].fields[{f}].rules[{r}].when"
-                    problems += _expression(definition, path, field_rule.when)
+                    problems += expression_problems(definition, path, field_rule.when)
     for a, action in enumerate(definition.on_submit):
         name = action.case.name
         if name is not None and name not in definition.questions:

@@ -8,6 +8,8 @@ What an expression sees:
   ``"YYYY-MM-DD"`` strings, which compare correctly; checkboxes as lists; yes/no as booleans).
 - ``today``: today's date as ``"YYYY-MM-DD"``.
 - ``age(date)``: whole years from that date to today.
+- ``case`` (only in a template's ``placeholders``): the case's ``reference``, ``status``,
+  ``queue``, ``submitted_on`` and ``due_on`` (strings; dates as ``"YYYY-MM-DD"``).
 
 What an expression may call, and how much work it may ask for, is bounded in ``limits.py``.
 
@@ -25,8 +27,14 @@ import cel
 from . import limits
 
 VARIABLES = frozenset({"answers", "today"})
+# What a template's placeholder expression sees as well: the case, once there is one.
+CASE_FIELDS = ("reference", "status", "queue", "submitted_on", "due_on")
+PLACEHOLDER_VARIABLES = VARIABLES | {"case"}
 _FIELD_REFERENCE = re.compile(
     r"""\banswers\s*(?:\.\s*([A-Za-z_][A-Za-z0-9_]*)|\[\s*["']([^"']+)["']\s*\])"""
+)
+_CASE_REFERENCE = re.compile(
+    r"""\bcase\s*(?:\.\s*([A-Za-z_][A-Za-z0-9_]*)|\[\s*["']([^"']+)["']\s*\])"""
 )
 
 
@@ -34,7 +42,9 @@ class ConditionError(ValueError):
     """An expression that cannot be compiled, or reads something it may not."""
 
 
-def compile_expression(source: str) -> "cel.Program":
+def compile_expression(source: str, variables: frozenset[str] = VARIABLES) -> "cel.Program":
+    """The compiled program; `variables`: what it may read (PLACEHOLDER_VARIABLES adds
+    the case)."""
     if len(source) > limits.MAX_LENGTH:
         raise ConditionError(f"is longer than {limits.MAX_LENGTH} characters")
     try:
@@ -46,14 +56,15 @@ def compile_expression(source: str) -> "cel.Program":
         bound = set(limits.comprehensions(source))
     except limits.LimitError as error:
         raise ConditionError(str(error)) from None
-    if bound & VARIABLES:
-        names = ", ".join(sorted(bound & VARIABLES))
+    if bound & variables:
+        names = ", ".join(sorted(bound & variables))
         raise ConditionError(f"uses {names} as a comprehension's variable: choose another name")
-    unknown = set(program.variables()) - VARIABLES - bound
+    unknown = set(program.variables()) - variables - bound
     if unknown:
+        case = ", case.<field>" if "case" in variables else ""
         raise ConditionError(
             f"refers to {', '.join(sorted(unknown))}; expressions can only use "
-            "answers.<field id>, today and age()"
+            f"answers.<field id>{case}, today and age()"
         )
     return program
 
@@ -61,6 +72,11 @@ def compile_expression(source: str) -> "cel.Program":
 def referenced_fields(source: str) -> set[str]:
     """The field ids an expression reads (``answers.x`` or ``answers["x"]``)."""
     return {a or b for a, b in _FIELD_REFERENCE.findall(source)}
+
+
+def referenced_case_fields(source: str) -> set[str]:
+    """The case fields an expression reads (``case.x`` or ``case["x"]``)."""
+    return {a or b for a, b in _CASE_REFERENCE.findall(source)}
 
 
 def age(born: str, today: date | None = None) -> int:
@@ -73,15 +89,18 @@ def age(born: str, today: date | None = None) -> int:
 
 
 class Scope:
-    """The answers and today's date, converted for CEL once and shared by many expressions."""
+    """The answers and today's date, converted for CEL once and shared by many expressions
+    (and, for a template's placeholders, the case)."""
 
     __slots__ = ("_context",)
 
-    def __init__(self, answers: Mapping[str, Any], today: date) -> None:
-        self._context = cel.Context(
-            {"answers": dict(answers), "today": today.isoformat()},
-            {"age": lambda born: age(born, today)},
-        )
+    def __init__(
+        self, answers: Mapping[str, Any], today: date, case: Mapping[str, str] | None = None
+    ) -> None:
+        variables: dict[str, Any] = {"answers": dict(answers), "today": today.isoformat()}
+        if case is not None:
+            variables["case"] = dict(case)
+        self._context = cel.Context(variables, {"age": lambda born: age(born, today)})
 
     def evaluate(self, program: "cel.Program") -> Any:
         """Raises on a missing answer or a type error: callers decide what that means."""

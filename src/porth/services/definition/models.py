@@ -22,8 +22,9 @@ from pydantic import (
 from . import durations
 from .base import Expression, FieldId, Model, Text
 from .bounds import DateBound
-from .conditions import compile_expression
+from .conditions import VARIABLES, compile_expression
 from .patterns import compile_pattern
+from .templates import Contact, NotifyRule, PlaceholderExpression, Template, TemplateName
 
 PageId = Annotated[
     str,
@@ -309,6 +310,23 @@ class Definition(Model):
     declaration: Declaration
     confirmation: Confirmation
     on_submit: list[OnSubmit] = Field(default_factory=list)
+    contact: Contact | None = Field(
+        default=None, description="The questions whose answers say how to reach the applicant."
+    )
+    templates: dict[TemplateName, Template] = Field(
+        default_factory=dict,
+        description="Messages to the applicant, with ((placeholders)) as GOV.UK Notify has them.",
+    )
+    placeholders: dict[FieldId, PlaceholderExpression] = Field(
+        default_factory=dict,
+        description="Placeholders' values worked out from the answers and the case; any "
+        "other placeholder is one of Porth's own or the answer to the question of that id.",
+    )
+    notify: list[NotifyRule] = Field(
+        default_factory=list,
+        description="Which template is sent when; Porth's own are sent for "
+        "information_requested, message and saved_for_later unless given here.",
+    )
     retention: Duration | None = Field(
         default=None, description="How long submissions are kept (ISO 8601 duration)."
     )
@@ -354,9 +372,10 @@ class Definition(Model):
     def question(self, field_id: str) -> tuple[Page, Question]:
         return self.questions[field_id]
 
-    def program(self, expression: str) -> Any:
-        """The compiled CEL program for an expression of this definition (compiled once)."""
+    def program(self, expression: str, variables: frozenset[str] = VARIABLES) -> Any:
+        """The compiled CEL program for an expression of this definition (compiled once;
+        `variables`: what it may read, checked when it is compiled)."""
         program = self.programs.get(expression)
         if program is None:
-            program = self.programs[expression] = compile_expression(expression)
+            program = self.programs[expression] = compile_expression(expression, variables)
         return program
