@@ -1,7 +1,8 @@
 """The services app's public API for other apps.
 
-Other apps import this module (the live definitions, their stored versions, and the parts of
-the definition language, journey engine and question types they build pages with) and
+Other apps import this module (the live definitions, their stored versions, the parts of
+the definition language, journey engine and question types they build pages with, and the
+messages to applicants: `compose`, `contact`) and
 `porth.services.models` (for relations); nothing else of services. A `protected`
 import-linter contract (pyproject.toml) checks it.
 """
@@ -16,6 +17,7 @@ from porth.fastpath import sql
 from . import engine, questions
 from .definition import CHECK_ANSWERS, Definition, Page, durations
 from .definition.models import CaseAction
+from .engine.compose import MissingValue, Rendered, compose, contact
 from .models import DefinitionVersion
 from .questions.messages import message
 from .registry import definitions, get
@@ -71,7 +73,11 @@ __all__ = [
     "CHECK_ANSWERS",
     "CaseAction",
     "Definition",
+    "MissingValue",
     "Page",
+    "Rendered",
+    "compose",
+    "contact",
     "definitions",
     "durations",
     "engine",
