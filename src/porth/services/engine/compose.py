@@ -6,6 +6,7 @@ message then; nothing here runs on a citizen's page). Plain Python: the template
 its load-time checks are in ``porth.services.definition`` (placeholders.py, templates.py).
 """
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -58,9 +59,10 @@ def compose(
     no Welsh), or None when the definition sends none.
 
     `answers`: the submission's answers as stored; `case`: reference, status, queue,
-    submitted_on, due_on (strings; empty for a journey saved for later); `extra`: Porth's own
-    placeholders for the event (`templates.BUILT_IN`): text, or dates, written as GOV.UK
-    writes them in the language. `service_name`, and `reference` when the case has one, are
+    submitted_on, due_on (strings, dates as "YYYY-MM-DD"; empty for a journey saved for
+    later); `extra`: Porth's own placeholders for the event (`templates.BUILT_IN`) as text;
+    a date (a `date`, or text "YYYY-MM-DD") is written as GOV.UK writes it in the language
+    ("4 June 2025", "4 Mehefin 2025"; a datetime by its date, so give it in local time). `service_name`, and `reference` when the case has one, are
     filled in if not given. Raises MissingValue when a placeholder has no value."""
     found = template_for(definition, event)
     if found is None:
@@ -77,7 +79,9 @@ def compose(
         )
     else:
         subject = ""
-    return Rendered(subject=subject, body=placeholders.render(part.body.get(language), values))
+    body = placeholders.render(part.body.get(language), values)
+    # Optional text left out would leave its paragraph's blank lines behind.
+    return Rendered(subject=subject, body=_BLANK_LINES.sub("\n\n", body).strip())
 
 
 def contact(
@@ -96,6 +100,8 @@ def contact(
 
 
 _BUILT_IN = {placeholders.normalise(name): name for name in BUILT_IN}
+_BLANK_LINES = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _SERVICE_NAME, _REFERENCE = placeholders.normalise("service_name"), "reference"
 _MISSING = object()
 _YES_NO = {"en": ("Yes", "No"), "cy": ("Ie", "Na")}
@@ -180,4 +186,10 @@ class _Values:
             return str(int(value))
         if isinstance(value, list | tuple):
             return ", ".join(filter(None, (self._words(item) for item in value)))
+        if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+            # Dates are "YYYY-MM-DD" in expressions (answers, case.due_on): written in words.
+            try:
+                return long_date(date.fromisoformat(value), self.language)
+            except ValueError:
+                return value
         return str(value)
