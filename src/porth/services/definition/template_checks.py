@@ -190,6 +190,13 @@ def _no_value(
         )
     if found:
         question = definition.question(found[0])[1]
+        if "saved_for_later" in events and not placeholder.optional:
+            # The message with the link to come back must never fail for want of an answer.
+            return (
+                f"{placeholder} may have no value when this template is sent on "
+                "saved_for_later, as the journey is not finished: leave it out, or use an "
+                "entry of placeholders that gives a value without it"
+            )
         if placeholder.optional and not _can_be_yes(question):
             return (
                 f"{placeholder} shows its text only when {found[0]} is yes or true, and a "

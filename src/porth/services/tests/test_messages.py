@@ -464,7 +464,7 @@ def test_porths_own_placeholder_on_an_event_that_lacks_it_is_refused() -> None:
 
 def test_reference_is_refused_in_a_template_for_a_saved_journey() -> None:
     messages = CONFIRMATION + "  - {when: saved_for_later, template: confirmation}\n"
-    problems = problems_of(messages)
+    problems = [p for p in problems_of(messages) if "((reference))" in p]
     assert len(problems) == 6  # subject, body and sms, in English and Welsh
     assert (
         "((reference)) has no value when this template is sent on saved_for_later" in (problems[0])
@@ -481,6 +481,31 @@ def test_a_placeholder_reading_the_case_is_refused_for_a_saved_journey() -> None
         f"test.yaml:{line_of(messages, '((decide_by))')}: templates.t.email.body.en: "
         "((decide_by)) reads the case (placeholders.decide_by), and a journey saved for later "
         "has no case yet"
+    )
+
+
+def test_an_answer_is_refused_in_a_template_for_a_saved_journey() -> None:
+    messages = BODY.replace("submitted", "saved_for_later").replace(
+        "((body))", "Hello ((first_name)). ((has_partner??Hi.)) ((resume_link))"
+    )
+    assert only_problem(messages).endswith(
+        "templates.t.email.body.en: ((first_name)) may have no value when this template is "
+        "sent on saved_for_later, as the journey is not finished: leave it out, or use an "
+        "entry of placeholders that gives a value without it"
+    )
+
+
+def test_a_placeholder_that_could_be_two_questions_is_refused() -> None:
+    messages = BODY.replace("((body))", "((first_name))")
+    text = text_of(messages).replace(
+        "- {id: nickname,", "- {id: firstname, type: text, label: {en: F}}\n      - {id: nickname,"
+    )
+    with pytest.raises(DefinitionError) as caught:
+        parse(text, "test.yaml")
+    (problem,) = [str(p) for p in caught.value.problems]
+    assert problem.endswith(
+        "((first_name)) could be question first_name or firstname (names ignore case, spaces, "
+        "hyphens and underscores): rename one, or name an entry of placeholders"
     )
 
 
