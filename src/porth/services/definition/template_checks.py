@@ -166,6 +166,11 @@ def _no_value(
         return f"{placeholder} has no name: write ((name))"
     if key in _BUILT_IN_KEYS:
         name = _BUILT_IN_KEYS[key]
+        if placeholder.optional:
+            return (
+                f"{placeholder} shows its text only when {name} is yes or true, and Porth's "
+                f"(({name})) never is: write the words without the placeholder"
+            )
         missing = sorted(events - BUILT_IN[name])
         if missing:
             return (

@@ -518,6 +518,14 @@ def test_optional_text_on_an_answer_that_is_never_yes_is_refused() -> None:
     )
 
 
+def test_optional_text_on_porths_own_placeholder_is_refused() -> None:
+    problem = only_problem(BODY.replace("((body))", "((reference??You have a reference.))"))
+    assert problem.endswith(
+        "((reference??…)) shows its text only when reference is yes or true, and Porth's "
+        "((reference)) never is: write the words without the placeholder"
+    )
+
+
 def test_an_unclosed_placeholder_is_refused() -> None:
     messages = BODY.replace("((body))", "Hello ((first_name), welcome")
     assert only_problem(messages) == (
