@@ -131,7 +131,10 @@ class _Values:
         value, words = self._value(placeholder.key)
         if placeholder.text is not None:  # optional text: shown, or left out; never missing
             return placeholder.text if placeholders.shows(value) else ""
-        text = "" if value is _MISSING else words(value)
+        try:
+            text = "" if value is _MISSING else words(value)
+        except Exception:  # an answer its question cannot read (a value it never offered)
+            text = ""
         if not text.strip():
             porths = placeholder.key in _BUILT_IN
             raise MissingValue(self.template, placeholder.name, porths=porths)

@@ -343,6 +343,11 @@ def test_an_unanswered_optional_question_is_a_missing_value_naming_it() -> None:
     )
 
 
+def test_an_answer_its_question_cannot_read_is_a_missing_value_not_a_crash() -> None:
+    with pytest.raises(MissingValue, match=r"needs \(\(pets\)\)"):
+        body_of("((pets))", {**ANSWERS, "pets": ["hamster"]})
+
+
 def test_an_expression_that_cannot_be_worked_out_is_a_missing_value() -> None:
     with pytest.raises(MissingValue, match=r"needs \(\(decide_by\)\)"):
         send(define(BODY.replace("((body))", "By ((decide_by))") + EXPRESSIONS), case={})
