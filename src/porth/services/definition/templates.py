@@ -6,11 +6,11 @@ templates:
   confirmation:
     email:
       subject: {en: "Application received: ((reference))", cy: ...}
-      body: {en: "Dear ((first_name)), ...", cy: ...}
+      body: {en: "Hello ((name)), ...", cy: ...}
     sms:
       body: {en: "We have your application ((reference)).", cy: ...}
 placeholders:
-  first_name: answers.full_name.split(" ")[0]   # any CEL over answers and case
+  name: 'answers.applicant == "myself" ? answers.holder_name : answers.applicant_name'
 notify:
   - {when: submitted, template: confirmation}
 ```
@@ -18,7 +18,8 @@ notify:
 A placeholder's value is one of Porth's own (`BUILT_IN`, for the events that give it), a
 `placeholders` expression, or the answer to the question of that id. Porth has templates of
 its own (`defaults.py`) for the messages a service cannot do without; `notify` replaces them.
-Checked when the definition loads (`checks.py`); rendered by `porth.services.engine.compose`.
+Checked when the definition loads (`template_checks.py`); rendered by
+`porth.services.engine.compose`.
 """
 
 from collections.abc import Iterator
@@ -40,7 +41,6 @@ EVENTS: tuple[Event, ...] = (
     "message",
     "saved_for_later",
 )
-Kind = Literal["email", "sms"]
 
 # Porth's own placeholders, and the events whose messages have a value for them. A journey
 # saved for later has no reference yet: it is given on submission.
