@@ -255,6 +255,9 @@ def submit(
 
 
 def read_answers(submission: Submission) -> dict[str, object]:
+    """The answers sent; none once they are erased (`submission.erased_at` says when)."""
+    if submission.erased_at is not None:
+        return {}
     data = crypto.decrypt(
         submission.answers, submission.key_id, context=f"submission:{submission.reference}"
     )

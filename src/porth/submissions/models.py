@@ -65,6 +65,20 @@ class Submission(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     submitted_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # When its answers were erased under the service's retention period: the row stays, with
+    # nothing personal, for statistics and for the citizen's enquiries by reference.
+    erased_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            # Retention: a service's oldest submissions not yet erased. Erased ones leave the
+            # index, so each day's search does not walk past the years already erased.
+            models.Index(
+                fields=["service", "submitted_at"],
+                name="submission_to_erase",
+                condition=models.Q(erased_at__isnull=True),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.reference

@@ -6,5 +6,25 @@ submissions. A `protected` import-linter contract (pyproject.toml) checks it.
 """
 
 from .actions import read_answers
+from .erasure import (
+    count_abandoned_journeys,
+    count_submissions,
+    erase_abandoned_journeys,
+    erase_submissions,
+    journeys_idle_before,
+    next_abandoned_journeys,
+    next_to_erase,
+    to_erase,
+)
 
-__all__ = ["read_answers"]
+__all__ = [
+    "count_abandoned_journeys",
+    "count_submissions",
+    "erase_abandoned_journeys",
+    "erase_submissions",
+    "journeys_idle_before",
+    "next_abandoned_journeys",
+    "next_to_erase",
+    "read_answers",
+    "to_erase",
+]
