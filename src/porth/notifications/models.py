@@ -80,6 +80,13 @@ class Notification(models.Model):
                 condition=models.Q(status__in=PENDING),
             ),
             models.Index(fields=["status", "-created_at"], name="notification_status"),
+            # Retention: a service's notifications not yet erased, oldest first. Erased ones
+            # leave the index, so each day's search does not walk past years of them.
+            models.Index(
+                fields=["service", "created_at"],
+                name="notification_to_erase",
+                condition=models.Q(erased_at__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:
