@@ -110,4 +110,5 @@ def timeline(case: Case) -> list[TimelineEntry]:
 
 
 def notes(entries: list[TimelineEntry]) -> list[TimelineEntry]:
-    return [entry for entry in entries if entry.kind == "note"]
+    """The notes with their text: an erased note (retention) stays on the timeline only."""
+    return [entry for entry in entries if entry.kind == "note" and entry.text]

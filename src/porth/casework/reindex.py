@@ -30,7 +30,9 @@ def reindex_names(
     every case, with `everything`); returns how many. `progress(done, total)` is called
     after each batch."""
     key_id, _ = index_keys()
-    todo = Case.objects.all() if everything else Case.objects.exclude(name_index_key=key_id)
+    # A case whose answers were erased has no name to index (nor tokens left to remake).
+    cases = Case.objects.filter(submission__erased_at__isnull=True)
+    todo = cases if everything else cases.exclude(name_index_key=key_id)
     total = todo.count()
     done = last = 0
     rows = (

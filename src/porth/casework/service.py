@@ -9,6 +9,7 @@ from typing import Any
 from porth.utils.crypto import encrypt
 
 from .actions import event_context
+from .erasure import count_cases, erase_cases
 from .models import Case, CaseEvent
 
 
@@ -19,4 +20,4 @@ def add_event(case: Case, kind: str, detail: dict[str, Any] | None = None) -> Ca
     return CaseEvent.objects.create(case=case, kind=kind, detail=blob, key_id=key_id)
 
 
-__all__ = ["add_event"]
+__all__ = ["add_event", "count_cases", "erase_cases"]

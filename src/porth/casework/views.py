@@ -221,6 +221,7 @@ def _show(
             "kept": kept,
             "done": DONE.get(done, ""),
             "case": case,
+            "erased_at": case.submission.erased_at,
             "name": display.applicant_name(case.submission, answers),
             "rows": display.answer_rows(case.submission, answers),
             "service": display.service_name(case.service),
