@@ -157,6 +157,12 @@ def main(argv: list[str] | None = None) -> int:
         help="print a new key for PORTH_ENCRYPTION_KEYS, PORTH_INDEX_KEY or PORTH_AUDIT_KEY",
     )
     keygen.add_argument("key_id", nargs="?", default="k1")
+    retention = sub.add_parser(
+        "retention", help="erase personal data past each service's retention period"
+    )
+    retention.add_argument(
+        "--dry-run", action="store_true", help="only say what would be erased, per service"
+    )
     messages = sub.add_parser("messages", help="extract and compile the Welsh translations")
     messages.add_argument("--check", action="store_true", help="fail if anything is untranslated")
     handlers = {
@@ -166,6 +172,7 @@ def main(argv: list[str] | None = None) -> int:
         "serve": cmd_serve,
         "keygen": cmd_keygen,
         "messages": cmd_messages,
+        "retention": cmd_retention,
     }
     if argv and argv[0] not in handlers and not argv[0].startswith("-"):
         # Any other command is Django's: `porth migrate`, `porth shell`, …
@@ -179,6 +186,17 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     return handlers[args.command](args)
+
+
+def cmd_retention(args: argparse.Namespace) -> int:
+    """Erase what each service's retention period says is due (what the daily task does),
+    or with --dry-run only count it; print what, per service."""
+    _django()
+    from porth import retention
+
+    report = retention.plan() if args.dry_run else retention.run(by="porth retention")
+    print(retention.describe(report))
+    return 0
 
 
 def cmd_messages(args: argparse.Namespace) -> int:

@@ -2,7 +2,8 @@ from django.apps import AppConfig
 
 
 class PorthConfig(AppConfig):
-    """Project-wide configuration checks, and the fast path's start-up (see porth.fastpath)."""
+    """Project-wide configuration checks, the fast path's start-up (see porth.fastpath), and
+    the periodic tasks of the project's own modules (porth.retention)."""
 
     name = "porth.conf"
     label = "porth"
@@ -24,6 +25,10 @@ class PorthConfig(AppConfig):
             from porth.fastpath import locals
 
             locals.install()
+
+        from porth import retention
+
+        retention.register()  # its daily task: it erases across apps, so no app registers it
 
 
 def _fast_path_changed(*, setting: str, **kwargs: object) -> None:
