@@ -39,7 +39,7 @@ from porth.services.models import DefinitionVersion
 from porth.services.service import Definition, durations
 from porth.submissions import service as submissions
 
-BATCH = 500  # rows of each kind per transaction: short locks, bounded memory
+BATCH = 500  # submissions, notifications or journeys per transaction: short locks, bounded memory
 
 
 @dataclass
@@ -69,11 +69,11 @@ def cutoff(retention: str, now: datetime) -> datetime:
 
 
 def _definitions() -> dict[str, tuple[Definition, str]]:
-    """Every service with data, and its definition: the loaded one, or for a service no
-    longer loaded, the last version stored (its data is still under its retention)."""
+    """Every service that has had a definition, and its definition: the loaded one, or for a
+    service no longer loaded, the last version stored (its data is still under its retention)."""
     found = {slug: (definition, "") for slug, definition in services.definitions().items()}
     latest: dict[str, DefinitionVersion] = {}
-    for row in DefinitionVersion.objects.exclude(slug__in=found).defer("canonical"):
+    for row in DefinitionVersion.objects.exclude(slug__in=list(found)).defer("canonical"):
         if row.slug not in latest or row.created_at > latest[row.slug].created_at:
             latest[row.slug] = row
     for slug, row in latest.items():
