@@ -354,6 +354,11 @@ PORTH_NOTIFY_API_KEY = os.environ.get("PORTH_NOTIFY_API_KEY", "")
 PORTH_NOTIFY_BASE_URL = os.environ.get(
     "PORTH_NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk"
 )
+# Notify sends through templates kept in Notify, and Porth renders its own text, so each kind
+# has one template that only carries it: email with subject ((subject)) and body ((body)), text
+# message with body ((body)). Their ids (from Notify's Templates page):
+PORTH_NOTIFY_EMAIL_TEMPLATE_ID = os.environ.get("PORTH_NOTIFY_EMAIL_TEMPLATE_ID", "")
+PORTH_NOTIFY_SMS_TEMPLATE_ID = os.environ.get("PORTH_NOTIFY_SMS_TEMPLATE_ID", "")
 # The bearer token Notify sends with its delivery receipts (set in Notify's callback settings).
 PORTH_NOTIFY_CALLBACK_TOKEN = os.environ.get("PORTH_NOTIFY_CALLBACK_TOKEN", "")
 # SMTP: any server (PORTH_SMTP_URL such as smtp://user:password@mail.example:587, with

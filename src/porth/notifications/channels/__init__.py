@@ -54,3 +54,6 @@ def channel(name: str | None = None) -> Channel:
 
 def register_builtin() -> None:
     """Porth's own channels (called from AppConfig.ready)."""
+    from .notify import NotifyChannel
+
+    register(NotifyChannel)
