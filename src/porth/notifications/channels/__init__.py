@@ -55,5 +55,7 @@ def channel(name: str | None = None) -> Channel:
 def register_builtin() -> None:
     """Porth's own channels (called from AppConfig.ready)."""
     from .notify import NotifyChannel
+    from .smtp import SmtpChannel
 
     register(NotifyChannel)
+    register(SmtpChannel)
