@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.urls import include, path
 
+from porth.notifications import urls as notifications_urls
 from porth.services import urls as services_urls
 from porth.submissions import urls as submissions_urls
 
@@ -11,7 +13,12 @@ urlpatterns = [
     path("staff/", include("porth.accounts.urls")),
     path("staff/", include("porth.casework.urls")),
     path("staff/audit/", include("porth.audit.urls")),
+    path("staff/", include(notifications_urls.staff)),
+    *notifications_urls.public,
 ]
+# The developer's outbox has no sign-in: in production there is no such address.
+if not settings.PRODUCTION:
+    urlpatterns.append(path("dev/", include(notifications_urls.development)))
 
 handler400 = "porth.utils.views.bad_request"
 handler404 = "porth.utils.views.not_found"

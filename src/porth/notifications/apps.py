@@ -6,6 +6,6 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Notifications"
 
     def ready(self) -> None:
-        from . import channels
+        from . import channels, checks  # noqa: F401 - checks registers the system checks
 
         channels.register_builtin()

@@ -91,3 +91,20 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.reference} ({self.status})"
+
+
+class OutboxMessage(models.Model):
+    """A message the local outbox channel took instead of sending it (development only),
+    for a developer to read at /dev/outbox. Its address and text are encrypted, as a
+    notification's are."""
+
+    reference = models.CharField(max_length=36, unique=True)  # the notification's
+    kind = models.CharField(max_length=5, choices=Kind.choices)
+    language = models.CharField(max_length=2)
+    # Encrypted JSON: {"to": address, "subject": ..., "body": ...}.
+    content = models.BinaryField()
+    key_id = models.CharField(max_length=32)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.reference} (outbox)"

@@ -55,7 +55,9 @@ def channel(name: str | None = None) -> Channel:
 def register_builtin() -> None:
     """Porth's own channels (called from AppConfig.ready)."""
     from .notify import NotifyChannel
+    from .outbox import OutboxChannel
     from .smtp import SmtpChannel
 
     register(NotifyChannel)
+    register(OutboxChannel)
     register(SmtpChannel)
