@@ -4,8 +4,8 @@
 
 from django.urls import URLPattern, path
 
-from . import dev
+from . import dev, receipts
 
 staff: list[URLPattern] = []
-public: list[URLPattern] = []
+public = [path("notifications/notify-callback", receipts.notify_callback, name="notify-callback")]
 development = [path("outbox", dev.outbox, name="dev-outbox")]
