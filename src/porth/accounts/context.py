@@ -10,6 +10,11 @@ from .models import Membership, Role
 # (label, URL name, roles that see it); the views check the roles again, on the server.
 MENU = [
     ("Cases", "queues", {Role.CASEWORKER, Role.TEAM_LEADER, Role.SERVICE_OWNER}),
+    (
+        "Failed messages",
+        "failed-notifications",
+        {Role.CASEWORKER, Role.TEAM_LEADER, Role.SERVICE_OWNER},
+    ),
     ("Record an application", "record-application", {Role.CASEWORKER, Role.TEAM_LEADER}),
     ("Apply for someone", "assisted-start", {Role.CASEWORKER, Role.TEAM_LEADER}),
     ("Audit log", "audit-log", {Role.AUDITOR, Role.PLATFORM_ADMIN}),

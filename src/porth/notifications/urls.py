@@ -2,10 +2,17 @@
 (under staff/), the public address Notify's receipts come to, and the developer's outbox
 (under dev/, only when not in production)."""
 
-from django.urls import URLPattern, path
+from django.urls import path
 
-from . import dev, receipts
+from . import dev, receipts, views
 
-staff: list[URLPattern] = []
+staff = [
+    path(
+        "cases/<str:reference>/notifications",
+        views.case_notifications,
+        name="case-notifications",
+    ),
+    path("notifications/failed", views.failed, name="failed-notifications"),
+]
 public = [path("notifications/notify-callback", receipts.notify_callback, name="notify-callback")]
 development = [path("outbox", dev.outbox, name="dev-outbox")]

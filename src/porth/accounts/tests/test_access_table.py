@@ -34,6 +34,9 @@ from porth.accounts.models import Organisation, Role, User
 from porth.audit.service import record
 from porth.casework.models import Case, CaseEvent, Status
 from porth.casework.tests.helpers import make_case
+from porth.notifications.models import Notification
+from porth.notifications.models import Status as NotificationStatus
+from porth.notifications.tests.factories import make_notification
 from porth.services import registry
 from porth.submissions.models import Journey
 
@@ -208,6 +211,25 @@ TABLE: dict[tuple[str, str], Row] = {
         case_action("reject"),
         {"action": "reject", "version": "{version}", "reason": "Not eligible."},
     ),
+    # A case's messages, and failed messages: case roles, their own organisation's only.
+    ("staff/cases/<str:reference>/notifications", "GET"): Row(
+        expect(TO_SIGN_IN, NOT_FOUND, **only(SHOWN, *CASE_ROLES_A)), marker="{reference}"
+    ),
+    ("staff/notifications/failed", "GET"): Row(
+        expect(TO_SIGN_IN, NOT_FOUND, **only(SHOWN, *CASE_ROLES_A), **only(HIDDEN, *CASE_ROLES_B)),
+        marker="{reference}",
+    ),
+    ("staff/notifications/failed", "POST"): Row(
+        expect(
+            TO_SIGN_IN,
+            NOT_FOUND,
+            **only(
+                Outcome(303, "/staff/notifications/failed?done=retried", changes=True),
+                *CASE_ROLES_A,
+            ),
+        ),
+        {"notification": "{notification}"},
+    ),
     # The audit log: auditors (their organisations' entries) and platform admins (all).
     ("staff/audit/", "GET"): Row(
         expect(
@@ -341,9 +363,11 @@ def orgs() -> dict[str, Organisation]:
 
 @pytest.fixture
 def case(orgs: dict[str, Organisation]) -> Case:
-    """An in-progress case of A's, with an audit entry naming it (for the audit log)."""
+    """An in-progress case of A's, with an audit entry naming it (for the audit log) and a
+    message to the applicant that failed (for staff to send again)."""
     made = make_case(orgs["A"], status=Status.IN_PROGRESS)
     record("case.opened", organisation=orgs["A"], obj=made, data={"reference": made.reference})
+    make_notification(made, status=NotificationStatus.PERMANENT_FAILURE)
     return made
 
 
@@ -410,17 +434,20 @@ def client_for(actor: str, orgs: dict[str, Organisation]) -> Client:
 
 
 def state(case: Case, colleague: User) -> tuple[Any, ...]:
-    """What a refused request must not change: the case, its timeline, assisted journeys,
-    and the colleague's sign-in (their lockout, their sessions' generation, their app)."""
+    """What a refused request must not change: the case, its timeline and messages, assisted
+    journeys, and the colleague's sign-in (their lockout, their sessions' generation, their
+    app)."""
     case = Case.objects.get(pk=case.pk)
     events = CaseEvent.objects.filter(case=case).count()
     colleague = User.objects.get(pk=colleague.pk)
     lockout = AccessAttempt.objects.filter(username=colleague.username).count()
+    messages = tuple(Notification.objects.filter(case=case).values_list("status", flat=True))
     return (
         case.status,
         case.version,
         case.assigned_to_id,
         events,
+        messages,
         Journey.objects.count(),
         lockout,
         colleague.session_epoch,
@@ -446,6 +473,7 @@ def test_staff_url_answers_each_actor_as_the_table_says(
     path = fill(route, {"reference": case.reference, "slug": SERVICE})
     assert resolve(path).route == route, f"{path} is not {route}"
     values = {
+        "notification": Notification.objects.get(case=case).reference,
         "version": str(case.version),
         "colleague": str(colleague.pk),
         "colleague_name": colleague.username,
