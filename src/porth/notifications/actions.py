@@ -38,7 +38,7 @@ def retry(notification: Notification, *, actor: Any, request: HttpRequest | None
     reference, so that the provider's record of the failed one is known for what it is."""
     with transaction.atomic():
         current = (
-            Notification.objects.select_for_update()
+            Notification.objects.select_for_update(of=("self",))
             .select_related("case", "case__organisation")
             .filter(pk=notification.pk)
             .first()
@@ -163,7 +163,7 @@ def record_receipt(receipt: Receipt) -> Notification:
     status = RECEIPT_STATUS[receipt.status]
     with transaction.atomic():
         notification = (
-            Notification.objects.select_for_update()
+            Notification.objects.select_for_update(of=("self",))
             .select_related("case")
             .filter(reference=receipt.reference)
             .first()
