@@ -72,13 +72,13 @@ def retry(notification: Notification, *, actor: Any, request: HttpRequest | None
                 "from": current.status,
             },
         )
-        pk = current.pk
-        transaction.on_commit(lambda: _schedule(pk))
+        _schedule(current.pk)
 
 
 def _schedule(notification_id: int) -> None:
-    # porth.notifications.delivery (the delivery task) is written beside this module; looked
-    # up by name until both are on main.
+    """Queue the delivery task once the transaction commits (delivery.schedule waits for
+    the commit itself). porth.notifications.delivery is written beside this module: looked
+    up by name until both are on main."""
     delivery: Any = importlib.import_module("porth.notifications.delivery")
     delivery.schedule(notification_id)
 
@@ -128,14 +128,14 @@ RECEIPT_DETAIL = {
 }
 FINAL = {Status.DELIVERED, Status.PERMANENT_FAILURE, Status.TECHNICAL_FAILURE}
 FAILURES = {Status.PERMANENT_FAILURE, Status.TEMPORARY_FAILURE, Status.TECHNICAL_FAILURE}
-# Words for the case timeline: what the message was about.
-ABOUT = {
-    "submitted": "the application was received",
-    "information_requested": "more information was asked for",
-    "approved": "the application was approved",
-    "rejected": "the application was rejected",
-    "message": "a caseworker wrote to the applicant",
-    "saved_for_later": "the application was saved to finish later",
+# Words for the case timeline: what the message was (as the delivery task words it).
+WHAT = {
+    "submitted": "confirmation of the application",
+    "information_requested": "request for more information",
+    "approved": "decision (approved)",
+    "rejected": "decision (rejected)",
+    "message": "message from a caseworker",
+    "saved_for_later": "link to resume the application",
 }
 
 
@@ -180,8 +180,9 @@ def record_receipt(receipt: Receipt) -> Notification:
         detail = RECEIPT_DETAIL.get((receipt.status, notification.kind))
         if detail:
             fields["status_detail"] = detail
-        if status in FAILURES:
-            # Nothing more will come of this send: no attempt is due, and staff may retry.
+        if status in FINAL or status in FAILURES:
+            # Nothing more will come of this send: no attempt is due (staff may retry a
+            # failure), and a worker still recording it finds the row moved on.
             fields |= {"next_attempt_at": None, "lease_until": None}
         Notification.objects.filter(pk=notification.pk).update(**fields)
         for name, value in fields.items():
@@ -189,7 +190,7 @@ def record_receipt(receipt: Receipt) -> Notification:
         if status in FAILURES and notification.case is not None:
             casework.add_event(
                 notification.case,
-                "message_not_delivered",
+                "notification_failed",  # as the delivery task's failures
                 {"text": not_delivered(notification)},
             )
     return notification
@@ -197,7 +198,6 @@ def record_receipt(receipt: Receipt) -> Notification:
 
 def not_delivered(notification: Notification) -> str:
     """For the case timeline: which message, and why (no address, no text)."""
-    kind = Kind(notification.kind).label.lower() if notification.kind in Kind.values else "message"
-    about = ABOUT.get(notification.event)
-    what = f"The {kind} sent when {about}" if about else f"A {kind} to the applicant"
-    return f"{what} was not delivered. {notification.status_detail}".strip()
+    kind = Kind(notification.kind).label if notification.kind in Kind.values else "Message"
+    what = WHAT.get(notification.event, notification.event)
+    return f"{kind} not delivered ({what}): {notification.status_detail}"

@@ -13,6 +13,9 @@ Notify's test addresses behave as they do with a test key: temp-fail@simulator.n
 are delivered; the smoke-test addresses are accepted and kept nowhere. Each message that
 gets a status gets a delivery receipt in Notify's callback JSON (`callbacks`), also posted to
 `callback_url` when one is set. Tests make it answer otherwise with `answer_next`.
+
+The `fake_notify` fixture runs one, with Porth's settings pointing at it (import it into the
+test module that uses it).
 """
 
 import contextlib
@@ -31,6 +34,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import jwt
+import pytest
 
 CLOCK_BOUND = 30  # seconds either way, as Notify allows
 GENERAL_TOKEN_ERROR = (
@@ -505,3 +509,15 @@ def _post_quietly(request: urllib.request.Request) -> None:
     # Notify would retry a 5xx later; the tests read `callbacks` instead.
     with contextlib.suppress(OSError):
         urllib.request.urlopen(request, timeout=5).close()
+
+
+@pytest.fixture
+def fake_notify(settings: Any) -> Iterator[FakeNotify]:
+    """A local GOV.UK Notify, with Porth's settings pointing at it."""
+    fake = FakeNotify()
+    with fake.running():
+        settings.PORTH_NOTIFY_API_KEY = fake.api_key
+        settings.PORTH_NOTIFY_BASE_URL = fake.url
+        settings.PORTH_NOTIFY_EMAIL_TEMPLATE_ID = fake.email_template.id
+        settings.PORTH_NOTIFY_SMS_TEMPLATE_ID = fake.sms_template.id
+        yield fake

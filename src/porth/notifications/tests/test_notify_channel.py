@@ -18,6 +18,7 @@ from porth.notifications.channels import (
 from porth.notifications.channels.notify import parse_key
 
 from .fake_notify import FakeNotify
+from .fake_notify import fake_notify as fake_notify  # a fixture
 
 
 def email(to: str = "sian.jones@example.com", **fields: Any) -> Message:

@@ -14,6 +14,7 @@ from porth.notifications.models import Notification, Status
 
 from .factories import make_notification
 from .fake_notify import FakeNotify
+from .fake_notify import fake_notify as fake_notify  # a fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -78,10 +79,10 @@ def test_a_permanent_failure_goes_on_the_case_timeline(client: Client) -> None:
     assert notification.status == Status.PERMANENT_FAILURE
     assert "email address does not exist" in notification.status_detail
     assert "jo.bloggs" not in notification.status_detail
-    (entry,) = [e for e in timeline(case) if e.kind == "message_not_delivered"]
-    assert entry.title == "Message not delivered"
+    (entry,) = [e for e in timeline(case) if e.kind == "notification_failed"]
+    assert entry.title == "Notification failed"
     assert entry.text.startswith(
-        "The email sent when the application was received was not delivered. "
+        "Email not delivered (confirmation of the application): "
         "GOV.UK Notify could not deliver it: the email address does not exist"
     )
 
@@ -93,7 +94,7 @@ def test_a_repeated_receipt_changes_nothing_more(client: Client) -> None:
     post(client, receipt(notification, "permanent-failure"))
     post(client, receipt(notification, "permanent-failure"))
 
-    assert CaseEvent.objects.filter(case=case, kind="message_not_delivered").count() == 1
+    assert CaseEvent.objects.filter(case=case, kind="notification_failed").count() == 1
 
 
 def test_a_late_sending_receipt_does_not_undo_delivered(client: Client) -> None:
@@ -230,4 +231,24 @@ def test_receipts_from_the_fake_notify_update_what_was_sent(
 
     statuses = [Notification.objects.get(pk=n.pk).status for n in notifications]
     assert statuses == [Status.PERMANENT_FAILURE, Status.TEMPORARY_FAILURE, Status.DELIVERED]
-    assert CaseEvent.objects.filter(case=case, kind="message_not_delivered").count() == 2
+    assert CaseEvent.objects.filter(case=case, kind="notification_failed").count() == 2
+
+
+def test_a_receipt_that_comes_while_the_worker_is_still_recording_the_send_wins(
+    client: Client,
+) -> None:
+    """Notify can report before the worker that sent the message has written down that it
+    did: the receipt is kept, and the worker (its claim gone) does not overwrite it."""
+    in_flight = make_notification(
+        status=Status.SENDING,
+        attempts=1,
+        next_attempt_at="2026-12-07T10:02Z",
+        lease_until="2026-12-07T10:02Z",
+    )
+
+    post(client, receipt(in_flight, "delivered", id="0b7c5c0e-1111-4222-8333-444455556666"))
+
+    in_flight.refresh_from_db()
+    assert in_flight.status == Status.DELIVERED
+    assert (in_flight.next_attempt_at, in_flight.lease_until) == (None, None)
+    assert in_flight.provider_id == "0b7c5c0e-1111-4222-8333-444455556666"
