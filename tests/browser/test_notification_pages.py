@@ -2,10 +2,7 @@
 case page and sends a failed one again (JavaScript off); axe-core on the staff pages and on
 the developer's outbox (JavaScript on)."""
 
-import importlib
 import re
-import sys
-import types
 from typing import Any
 
 import pytest
@@ -23,6 +20,7 @@ from porth.casework.tests.helpers import make_case
 from porth.notifications.channels import Message, channel
 from porth.notifications.models import Notification, Status
 from porth.notifications.tests.factories import make_notification
+from porth.notifications.tests.stubs import scheduled as scheduled  # a fixture
 
 expect = pytest.importorskip("playwright.sync_api", reason="needs Playwright").expect
 
@@ -32,19 +30,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def scheduled(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """porth.notifications.delivery.schedule, stubbed: the delivery task is not on trial."""
-    calls: list[int] = []
-    try:
-        module = importlib.import_module("porth.notifications.delivery")
-    except ImportError:
-        module = types.ModuleType("porth.notifications.delivery")
-        monkeypatch.setitem(sys.modules, "porth.notifications.delivery", module)
-    monkeypatch.setattr(module, "schedule", calls.append, raising=False)
-    return calls
 
 
 @pytest.fixture

@@ -37,6 +37,7 @@ from porth.casework.tests.helpers import make_case
 from porth.notifications.models import Notification
 from porth.notifications.models import Status as NotificationStatus
 from porth.notifications.tests.factories import make_notification
+from porth.notifications.tests.stubs import scheduled as scheduled  # a fixture
 from porth.services import registry
 from porth.submissions.models import Journey
 
@@ -467,6 +468,7 @@ def test_staff_url_answers_each_actor_as_the_table_says(
     orgs: dict[str, Organisation],
     case: Case,
     colleague: User,
+    scheduled: list[int],  # sending a message again queues it: not what is on trial here
 ) -> None:
     row = TABLE[(route, method)]
     expected = row.outcomes[actor]

@@ -67,6 +67,12 @@ def _check_deploy(**env: str) -> subprocess.CompletedProcess[str]:
         "PORTH_ENCRYPTION_KEYS": "k1:cG9ydGgtZGV2LW9ubHktbm90LWEtc2VjcmV0LWtleSE=",
         "PORTH_INDEX_KEY": "k1:cG9ydGgtZGV2LW9ubHktYmxpbmQtaW5kZXgta2V5ISE=",
         "PORTH_AUDIT_KEY": "k1:cG9ydGgtZGV2LW9ubHktYXVkaXQtbG9nLWtleSEhISE=",
+        # GOV.UK Notify, production's channel: a key in its format, and its two templates.
+        "PORTH_NOTIFY_API_KEY": "porth-11111111-1111-4111-8111-111111111111-"
+        "22222222-2222-4222-8222-222222222222",
+        "PORTH_NOTIFY_EMAIL_TEMPLATE_ID": "33333333-3333-4333-8333-333333333333",
+        "PORTH_NOTIFY_SMS_TEMPLATE_ID": "44444444-4444-4444-8444-444444444444",
+        "PORTH_NOTIFY_CALLBACK_TOKEN": secrets.token_urlsafe(30),
         "DJANGO_SETTINGS_MODULE": "porth.conf.settings",
         "DATABASE_URL": "sqlite:///:memory:",
     }

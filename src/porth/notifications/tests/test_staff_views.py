@@ -1,9 +1,6 @@
 """Staff pages: a case's messages as they were sent, and the messages that failed, with
 sending one again. Staff see only their own organisations' messages."""
 
-import importlib
-import sys
-import types
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -17,6 +14,7 @@ from porth.casework.tests.helpers import make_case, organisation, signed_in, sta
 from porth.notifications.models import Notification, Status
 
 from .factories import make_notification
+from .stubs import scheduled as scheduled  # a fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -24,20 +22,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def council() -> Organisation:
     return organisation("test-council")  # the organisation the test service names
-
-
-@pytest.fixture
-def scheduled(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """What was handed to porth.notifications.delivery.schedule (stubbed here: the delivery
-    task is not what these tests are about)."""
-    calls: list[int] = []
-    try:
-        module = importlib.import_module("porth.notifications.delivery")
-    except ImportError:
-        module = types.ModuleType("porth.notifications.delivery")
-        monkeypatch.setitem(sys.modules, "porth.notifications.delivery", module)
-    monkeypatch.setattr(module, "schedule", calls.append, raising=False)
-    return calls
 
 
 # --- A case's messages ---------------------------------------------------------------------
