@@ -19,6 +19,7 @@ from porth.utils.crypto import blind_index, encrypt
 from porth.utils.text import has_control_characters
 
 from .models import Case, CaseEvent, Queue
+from .signals import applicant_event
 from .transitions import next_status, refusal
 
 MAX_TEXT = 5000
@@ -230,6 +231,22 @@ def assign(
     )
 
 
+def _tell_applicant(
+    case: Case,
+    event: str,
+    *,
+    actor: Any,
+    text: str | None = None,
+    link: str | None = None,
+    reply_by: datetime | None = None,
+) -> None:
+    """Inside the change's transaction: the message is written with the change or not at
+    all (porth.casework.signals documents the arguments)."""
+    applicant_event.send(
+        sender=Case, case=case, event=event, text=text, link=link, reply_by=reply_by, actor=actor
+    )
+
+
 def request_information(
     case: Case, message: str, *, version: int, actor: Any, request: HttpRequest | None = None
 ) -> Case:
@@ -245,16 +262,35 @@ def resume(case: Case, *, version: int, actor: Any, request: HttpRequest | None 
 
 
 def approve(case: Case, *, version: int, actor: Any, request: HttpRequest | None = None) -> Case:
-    return _change(case, "approve", version=version, actor=actor, request=request)
+    with transaction.atomic():
+        case = _change(case, "approve", version=version, actor=actor, request=request)
+        _tell_applicant(case, "approved", actor=actor)
+    return case
 
 
 def reject(
     case: Case, reason: str, *, version: int, actor: Any, request: HttpRequest | None = None
 ) -> Case:
     text = _text(reason, "the reason for rejecting the application")
-    return _change(
-        case, "reject", version=version, actor=actor, request=request, detail={"text": text}
-    )
+    with transaction.atomic():
+        case = _change(
+            case, "reject", version=version, actor=actor, request=request, detail={"text": text}
+        )
+        _tell_applicant(case, "rejected", actor=actor, text=text)
+    return case
+
+
+def write_to_applicant(
+    case: Case, message: str, *, version: int, actor: Any, request: HttpRequest | None = None
+) -> Case:
+    """A message from the caseworker to the applicant, kept on the timeline; the status stays."""
+    text = _text(message, "your message to the applicant")
+    with transaction.atomic():
+        case = _change(
+            case, "message", version=version, actor=actor, request=request, detail={"text": text}
+        )
+        _tell_applicant(case, "message", actor=actor, text=text)
+    return case
 
 
 def close(case: Case, *, version: int, actor: Any, request: HttpRequest | None = None) -> Case:

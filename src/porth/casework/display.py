@@ -16,6 +16,7 @@ from porth.utils.crypto import decrypt
 
 from .actions import event_context
 from .models import Case
+from .transitions import STATES
 
 LANGUAGE = "en"  # staff pages are English only
 
@@ -24,7 +25,9 @@ TITLES = {
     "claim": "Assigned",
     "assign": "Assigned",
     "note": "Note added",
+    "message": "Message to the applicant",
     "request_information": "More information requested",
+    "information_received": "Information received from the applicant",
     "resume": "Resumed",
     "approve": "Approved",
     "reject": "Rejected",
@@ -95,6 +98,10 @@ def timeline(case: Case) -> list[TimelineEntry]:
         title = TITLES.get(event.kind, event.kind.replace("_", " ").capitalize())
         if detail.get("to"):
             title = f"Assigned to {detail['to']}"
+        elif event.kind == "information_received" and detail.get("status"):
+            # The reply came after the case had moved on: say so, as it changed nothing.
+            state = STATES.get(detail["status"], str(detail["status"]))
+            title = f"Reply from the applicant, received while the case was {state}"
         elif event.kind == "claim" and event.actor is not None:
             title = f"Assigned to {event.actor}"
         entries.append(
@@ -112,3 +119,8 @@ def timeline(case: Case) -> list[TimelineEntry]:
 def notes(entries: list[TimelineEntry]) -> list[TimelineEntry]:
     """The notes with their text: an erased note (retention) stays on the timeline only."""
     return [entry for entry in entries if entry.kind == "note" and entry.text]
+
+
+def latest_reply(entries: list[TimelineEntry]) -> TimelineEntry | None:
+    """The applicant's last reply to a request for information, if any (and not erased)."""
+    return next((e for e in reversed(entries) if e.kind == "information_received" and e.text), None)

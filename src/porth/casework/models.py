@@ -27,13 +27,20 @@ class Status(models.TextChoices):
     NEW = "new", "New"
     IN_PROGRESS = "in_progress", "In progress"
     AWAITING_INFORMATION = "awaiting_information", "Waiting for the applicant"
+    # The applicant answered a request for information (through their reply link).
+    INFORMATION_RECEIVED = "information_received", "Information received"
     APPROVED = "approved", "Approved"
     REJECTED = "rejected", "Rejected"
     CLOSED = "closed", "Closed"
 
 
 # The statuses in which a case still needs someone to do something (it can be overdue).
-OPEN_STATUSES = [Status.NEW, Status.IN_PROGRESS, Status.AWAITING_INFORMATION]
+OPEN_STATUSES = [
+    Status.NEW,
+    Status.IN_PROGRESS,
+    Status.AWAITING_INFORMATION,
+    Status.INFORMATION_RECEIVED,
+]
 
 
 class Case(models.Model):

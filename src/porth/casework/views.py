@@ -30,6 +30,7 @@ TAGS = {
     Status.NEW: "govuk-tag--blue",
     Status.IN_PROGRESS: "govuk-tag--light-blue",
     Status.AWAITING_INFORMATION: "govuk-tag--yellow",
+    Status.INFORMATION_RECEIVED: "govuk-tag--purple",
     Status.APPROVED: "govuk-tag--green",
     Status.REJECTED: "govuk-tag--red",
     Status.CLOSED: "govuk-tag--grey",
@@ -38,6 +39,7 @@ DONE = {
     "claim": "The case is assigned to you",
     "assign": "The case is assigned",
     "note": "Your note is added",
+    "message": "Your message will be sent to the applicant",
     "request_information": "The applicant has been asked for more information",
     "resume": "The case is in progress again",
     "approve": "The application is approved",
@@ -45,7 +47,12 @@ DONE = {
     "close": "The case is closed",
 }
 # The form field each action's text comes from, kept when the page comes back with an error.
-TEXT_FIELDS = {"note": "note", "reject": "reason", "request_information": "message"}
+TEXT_FIELDS = {
+    "note": "note",
+    "reject": "reason",
+    "request_information": "message",
+    "message": "applicant_message",
+}
 
 
 @never_cache
@@ -169,6 +176,9 @@ ACTS: dict[str, Act] = {
     "reject": lambda request, case, kw: actions.reject(case, request.POST.get("reason", ""), **kw),
     "close": lambda request, case, kw: actions.close(case, **kw),
     "note": lambda request, case, kw: actions.add_note(case, request.POST.get("note", ""), **kw),
+    "message": lambda request, case, kw: actions.write_to_applicant(
+        case, request.POST.get("applicant_message", ""), **kw
+    ),
 }
 
 
@@ -233,6 +243,9 @@ def _show(
             "tags": TAGS,
             "timeline": entries,
             "notes": display.notes(entries),
+            "reply": display.latest_reply(entries)
+            if case.status == Status.INFORMATION_RECEIVED
+            else None,
             "available": available(case.status),
             "assignees": list(actions.caseworkers(case.organisation_id)),
         },

@@ -60,6 +60,25 @@ def test_filters(org, worker):
     assert new.reference in _refs(client.get("/staff/cases?status=bogus&queue=x"))
 
 
+def test_filter_on_information_received(org, worker):
+    waiting = make_case(org, status=Status.AWAITING_INFORMATION)
+    replied = make_case(org, status=Status.INFORMATION_RECEIVED)
+    late = make_case(
+        org, status=Status.INFORMATION_RECEIVED, due_at=timezone.now() - timedelta(days=1)
+    )
+    client = signed_in(worker)
+
+    response = client.get("/staff/cases?status=information_received")
+
+    assert sorted(_refs(response)) == sorted([replied.reference, late.reference])
+    assert waiting.reference not in _refs(response)
+    page = response.content.decode()
+    assert '<option value="information_received" selected>Information received</option>' in page
+    assert "govuk-tag--purple" in page
+    # Still open, so it can be overdue.
+    assert _refs(client.get("/staff/cases?overdue=on")) == [late.reference]
+
+
 def test_queue_filter_offers_only_the_users_queues(org, worker):
     Queue.objects.create(organisation=organisation("elsewhere"), slug="secret", name="Secret queue")
     make_case(org)

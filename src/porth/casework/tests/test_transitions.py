@@ -5,7 +5,14 @@ import pytest
 from porth.accounts.models import Role
 from porth.casework import actions
 from porth.casework.models import Status
-from porth.casework.transitions import ALLOWED, VERBS, next_status, refusal
+from porth.casework.transitions import (
+    ALLOWED,
+    APPLICANT_ACTIONS,
+    VERBS,
+    available,
+    next_status,
+    refusal,
+)
 
 from .helpers import make_case, organisation, staff
 
@@ -14,27 +21,42 @@ EXPECTED = {
     ("claim", Status.NEW): Status.IN_PROGRESS,
     ("claim", Status.IN_PROGRESS): Status.IN_PROGRESS,
     ("claim", Status.AWAITING_INFORMATION): Status.AWAITING_INFORMATION,
+    ("claim", Status.INFORMATION_RECEIVED): Status.INFORMATION_RECEIVED,
     ("claim", Status.APPROVED): Status.APPROVED,
     ("claim", Status.REJECTED): Status.REJECTED,
     ("assign", Status.NEW): Status.IN_PROGRESS,
     ("assign", Status.IN_PROGRESS): Status.IN_PROGRESS,
     ("assign", Status.AWAITING_INFORMATION): Status.AWAITING_INFORMATION,
+    ("assign", Status.INFORMATION_RECEIVED): Status.INFORMATION_RECEIVED,
     ("assign", Status.APPROVED): Status.APPROVED,
     ("assign", Status.REJECTED): Status.REJECTED,
     ("note", Status.NEW): Status.NEW,
     ("note", Status.IN_PROGRESS): Status.IN_PROGRESS,
     ("note", Status.AWAITING_INFORMATION): Status.AWAITING_INFORMATION,
+    ("note", Status.INFORMATION_RECEIVED): Status.INFORMATION_RECEIVED,
     ("note", Status.APPROVED): Status.APPROVED,
     ("note", Status.REJECTED): Status.REJECTED,
+    ("message", Status.NEW): Status.NEW,
+    ("message", Status.IN_PROGRESS): Status.IN_PROGRESS,
+    ("message", Status.AWAITING_INFORMATION): Status.AWAITING_INFORMATION,
+    ("message", Status.INFORMATION_RECEIVED): Status.INFORMATION_RECEIVED,
+    ("message", Status.APPROVED): Status.APPROVED,
+    ("message", Status.REJECTED): Status.REJECTED,
     ("request_information", Status.NEW): Status.AWAITING_INFORMATION,
     ("request_information", Status.IN_PROGRESS): Status.AWAITING_INFORMATION,
+    ("request_information", Status.INFORMATION_RECEIVED): Status.AWAITING_INFORMATION,
     ("resume", Status.AWAITING_INFORMATION): Status.IN_PROGRESS,
+    ("resume", Status.INFORMATION_RECEIVED): Status.IN_PROGRESS,
+    ("reply", Status.AWAITING_INFORMATION): Status.INFORMATION_RECEIVED,
     ("approve", Status.IN_PROGRESS): Status.APPROVED,
+    ("approve", Status.INFORMATION_RECEIVED): Status.APPROVED,
     ("reject", Status.IN_PROGRESS): Status.REJECTED,
+    ("reject", Status.INFORMATION_RECEIVED): Status.REJECTED,
     ("close", Status.APPROVED): Status.CLOSED,
     ("close", Status.REJECTED): Status.CLOSED,
 }
 PAIRS = [(action, status) for action in VERBS for status in Status]
+STAFF_PAIRS = [(action, status) for action, status in PAIRS if action not in APPLICANT_ACTIONS]
 
 
 @pytest.mark.parametrize(("action", "status"), PAIRS)
@@ -47,6 +69,36 @@ def test_status_changes_are_exactly_the_allowed_ones():
     assert changes == set(ALLOWED)
 
 
+def test_only_the_applicants_reply_brings_a_case_to_information_received():
+    into = {
+        action
+        for (action, status), target in EXPECTED.items()
+        if target == Status.INFORMATION_RECEIVED and status != target
+    }
+    assert into == {"reply"} == set(APPLICANT_ACTIONS)
+
+
+def test_staff_are_never_offered_the_applicants_reply():
+    for status in Status:
+        assert "reply" not in available(status)
+    assert available(Status.INFORMATION_RECEIVED) == [
+        "claim",
+        "assign",
+        "note",
+        "message",
+        "request_information",
+        "resume",
+        "approve",
+        "reject",
+    ]
+
+
+def test_information_received_is_open_and_can_be_overdue():
+    from porth.casework.models import OPEN_STATUSES
+
+    assert Status.INFORMATION_RECEIVED in OPEN_STATUSES
+
+
 def test_refusal_names_the_action_and_the_state():
     assert (
         refusal("approve", Status.AWAITING_INFORMATION)
@@ -55,7 +107,7 @@ def test_refusal_names_the_action_and_the_state():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("action", "status"), PAIRS)
+@pytest.mark.parametrize(("action", "status"), STAFF_PAIRS)
 def test_actions_follow_the_table(action, status):
     org = organisation()
     worker = staff((org, Role.CASEWORKER))
@@ -64,6 +116,7 @@ def test_actions_follow_the_table(action, status):
         "claim": lambda: actions.claim(case, version=1, actor=worker),
         "assign": lambda: actions.assign(case, worker.pk, version=1, actor=worker),
         "note": lambda: actions.add_note(case, "n", version=1, actor=worker),
+        "message": lambda: actions.write_to_applicant(case, "m", version=1, actor=worker),
         "request_information": lambda: actions.request_information(
             case, "m", version=1, actor=worker
         ),
