@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.urls import include, path
 
+from porth.casework import urls as casework_urls
 from porth.notifications import urls as notifications_urls
 from porth.services import urls as services_urls
 from porth.submissions import urls as submissions_urls
@@ -10,6 +11,7 @@ urlpatterns = [
     # patterns, and an include is one more resolver to go through.
     *submissions_urls.urlpatterns,  # journey pages: most requests
     *services_urls.urlpatterns,
+    *casework_urls.citizen_urlpatterns,  # replies to requests for more information
     path("staff/", include("porth.accounts.urls")),
     path("staff/", include("porth.casework.urls")),
     path("staff/audit/", include("porth.audit.urls")),

@@ -1,5 +1,6 @@
 """Every change to a case: atomic, audited in the same transaction, version-checked."""
 
+from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -14,11 +15,12 @@ from porth.accounts.models import Organisation, User
 from porth.accounts.service import CASE_ROLES, ensure_organisation, members
 from porth.audit.service import batch, record
 from porth.fastpath import sql
-from porth.services.service import CaseAction, Definition, durations
+from porth.services.service import CaseAction, Definition, durations, questions
 from porth.utils.crypto import blind_index, encrypt
 from porth.utils.text import has_control_characters
 
-from .models import Case, CaseEvent, Queue
+from . import replies
+from .models import Case, CaseEvent, InformationRequest, Queue, event_context
 from .signals import applicant_event
 from .transitions import next_status, refusal
 
@@ -139,10 +141,6 @@ class Conflict(Refused):
         )
 
 
-def event_context(case: Case) -> str:
-    return f"case:{case.reference}:event"
-
-
 def _change(
     case: Case,
     action: str,
@@ -250,11 +248,21 @@ def _tell_applicant(
 def request_information(
     case: Case, message: str, *, version: int, actor: Any, request: HttpRequest | None = None
 ) -> Case:
+    """Ask the applicant for more: the case waits for them, and they are sent a single-use
+    link to a page where they reply (porth.casework.replies)."""
     text = _text(message, "what you need from the applicant")
-    return _change(
-        case, "request_information", version=version, actor=actor, request=request,
-        detail={"text": text},
-    )  # fmt: skip
+    expires_at = replies.reply_by(timezone.now())
+    with transaction.atomic():
+        case = _change(
+            case, "request_information", version=version, actor=actor, request=request,
+            detail={"text": text}, audit={"reply_by": expires_at.isoformat()},
+        )  # fmt: skip
+        link = replies.new_link(case, text, expires_at=expires_at)
+        _tell_applicant(
+            case, "information_requested", actor=actor, text=text, link=link.url,
+            reply_by=expires_at,
+        )  # fmt: skip
+    return case
 
 
 def resume(case: Case, *, version: int, actor: Any, request: HttpRequest | None = None) -> Case:
@@ -304,6 +312,76 @@ def add_note(
     return _change(
         case, "note", version=version, actor=actor, request=request, detail={"text": note}
     )
+
+
+# --- The applicant's reply -------------------------------------------------------------------
+
+# As long as a citizen's answer in a multi-line box may be (the textarea question type).
+REPLY_CHARS = questions.get("textarea").max_chars
+
+
+@dataclass(frozen=True)
+class Replied:
+    case: Case
+    moved: bool  # whether the reply moved the case to information received
+    status: str  # the case's status when the reply came
+
+
+def reply(token: str, text: str, *, request: HttpRequest | None = None) -> Replied:
+    """The applicant answers a request for information through their link.
+
+    The reply is always kept (encrypted, on the case's timeline): the applicant wrote it, and
+    it may matter whatever has happened since. A case waiting for it moves to information
+    received; a case that moved on meanwhile (resumed, asked again, decided, closed) keeps its
+    status, and `Replied` says so. The link is used up in the same transaction by a
+    conditional update: of two posts of one form, one counts, and the same reply posted
+    again (a double click) finds it sent rather than an error.
+    `text` has been checked by the page (reply_views); anything else is refused here.
+    """
+    if not text or len(text) > REPLY_CHARS or has_control_characters(text, multiline=True):
+        raise ValueError("a reply must be checked before it is kept")
+    now = timezone.now()
+    asking = replies.lookup(token)
+    if asking is not None and asking.used_at is not None and replies.sent_before(asking, text):
+        return Replied(case=asking.case, moved=False, status=asking.case.status)
+    replies.check(asking, now=now)
+    assert asking is not None
+    case = asking.case
+    with transaction.atomic():
+        link = InformationRequest.objects.filter(pk=asking.pk, used_at__isnull=True)
+        if not link.update(used_at=now):
+            raise replies.LinkProblem("used", case.reference)
+        for _ in range(3):  # a caseworker's change may slip in between the read and the write
+            current = Case.objects.only("status", "version").get(pk=case.pk)
+            status = next_status("reply", current.status)
+            fields: dict[str, Any] = {"version": F("version") + 1, "updated_at": now}
+            if status is not None:
+                fields["status"] = status
+            if Case.objects.filter(pk=case.pk, version=current.version).update(**fields):
+                break
+        else:
+            raise Conflict
+        detail: dict[str, Any] = {"text": text}
+        if status is None:
+            detail["status"] = current.status  # what the case was when the reply came
+        blob, key_id = encrypt(detail, context=event_context(case))
+        event = CaseEvent.objects.create(
+            case=case, kind="information_received", detail=blob, key_id=key_id
+        )
+        InformationRequest.objects.filter(pk=asking.pk).update(reply=event)
+        record(
+            "case.information_received",
+            request=request,
+            organisation=case.organisation,
+            obj=case,
+            data={
+                "reference": case.reference,
+                "from": current.status,
+                "to": status or current.status,
+            },
+        )
+    case.refresh_from_db()
+    return Replied(case=case, moved=status is not None, status=current.status)
 
 
 def record_view(case: Case, *, actor: Any, request: HttpRequest | None = None) -> None:

@@ -6,4 +6,5 @@ class CaseworkConfig(AppConfig):
     verbose_name = "Casework"
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401 - every submission makes a case
+        # The system checks; and every submission makes a case.
+        from . import checks, receivers  # noqa: F401

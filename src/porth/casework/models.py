@@ -124,3 +124,33 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} {self.kind}"
+
+
+def event_context(case: Case) -> str:
+    """What binds a timeline event's encrypted detail to its case."""
+    return f"case:{case.reference}:event"
+
+
+class InformationRequest(models.Model):
+    """A caseworker's request for more information, and the applicant's single-use link to
+    answer it (porth.casework.replies).
+
+    Only a hash of the link's token is kept, so a copy of the database cannot answer for the
+    applicant. What was asked is encrypted, as every personal detail of a case is.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="information_requests")
+    token_hash = models.CharField(max_length=64, unique=True)  # SHA-256 of the token, in hex
+    text = models.BinaryField()
+    key_id = models.CharField(max_length=32)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    # Set, once, by the reply that used the link (a conditional update: of two posts of the
+    # same form, one wins), with the timeline event that keeps the reply.
+    used_at = models.DateTimeField(null=True, blank=True)
+    reply = models.OneToOneField(
+        CaseEvent, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"information request on {self.case}"

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
@@ -247,6 +248,7 @@ def _show(
             if case.status == Status.INFORMATION_RECEIVED
             else None,
             "available": available(case.status),
+            "reply_days": settings.PORTH_REPLY_DAYS,
             "assignees": list(actions.caseworkers(case.organisation_id)),
         },
         status=200,

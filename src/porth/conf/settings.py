@@ -367,3 +367,5 @@ PORTH_SMTP_URL = os.environ.get("PORTH_SMTP_URL", "smtp://127.0.0.1:25")
 PORTH_EMAIL_FROM = os.environ.get("PORTH_EMAIL_FROM", "Porth <noreply@porth.example>")
 # Save and come back later: how long a saved journey is kept, waiting for its link.
 PORTH_SAVE_DAYS = float(os.environ.get("PORTH_SAVE_DAYS", "28"))
+# Request for more information: how long the applicant's reply link works.
+PORTH_REPLY_DAYS = float(os.environ.get("PORTH_REPLY_DAYS", "28"))
