@@ -141,6 +141,8 @@ def reply(request: HttpRequest, token: str) -> HttpResponse:
             try:
                 actions.reply(token, result.values[FIELD], request=request)
             except replies.LinkProblem as problem:  # used or expired since the check above
+                if problem.problem == "used":  # perhaps by this very reply, posted twice at once
+                    return _post_again(request, token, replies.lookup(token) or asking, problem)
                 return _problem(request, problem, asking, unsent=typed)
             except actions.Conflict:  # the case kept changing: nothing was kept
                 errors = [{"text": _("Your reply could not be sent. Try again"), "href": "#reply"}]

@@ -1,13 +1,15 @@
 """Asking the applicant for more information, and their reply through a single-use link;
 the other changes the applicant hears about (approve, reject, a caseworker's message)."""
 
+import threading
+import time
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.core.checks import run_checks
-from django.db import transaction
+from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
 from porth.accounts.models import Role
@@ -217,6 +219,44 @@ def test_a_link_is_used_once(org, worker, heard):
     assert CaseEvent.objects.filter(kind="information_received").count() == 1
     case.refresh_from_db()
     assert case.version == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_replies_sent_at_the_same_moment_keep_one(org, worker, heard):
+    case = ask(make_case(org), worker)
+    token = token_of(heard[0]["link"])
+    start = threading.Barrier(4)
+    outcomes: list[str] = []
+
+    def send(n: int) -> None:
+        try:
+            start.wait()
+            for _attempt in range(200):
+                try:
+                    actions.reply(token, f"Reply number {n}")
+                    outcomes.append("kept")
+                    return
+                except OperationalError as error:
+                    # The in-memory SQLite test database locks whole tables and does not
+                    # wait; PostgreSQL waits on the link's row lock instead.
+                    if "locked" not in str(error):
+                        raise
+                    time.sleep(0.005)
+        except replies.LinkProblem as problem:
+            outcomes.append(problem.problem)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(outcomes) == ["kept", "used", "used", "used"]
+    assert CaseEvent.objects.filter(kind="information_received").count() == 1
+    case.refresh_from_db()
+    assert case.status == Status.INFORMATION_RECEIVED and case.version == 3
 
 
 def test_an_expired_link_keeps_nothing(org, worker, heard):

@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from porth.accounts.models import Role
-from porth.casework import actions
+from porth.casework import actions, replies
 from porth.casework.models import Case, CaseEvent, InformationRequest, Status
 from porth.casework.signals import applicant_event
 
@@ -206,6 +206,23 @@ def test_posting_the_same_reply_twice_is_not_an_error(asked):
 
     assert first.status_code == second.status_code == 303
     assert second["Location"] == f"{link}/sent"
+    assert CaseEvent.objects.filter(kind="information_received").count() == 1
+
+
+def test_the_same_reply_posted_twice_at_once_is_shown_as_sent(asked, monkeypatch):
+    _, link = asked
+    token = link.rsplit("/", 1)[1]
+    before = replies.lookup(token)
+    client = Client()
+    assert client.post(link, {"reply": "My reply"}).status_code == 303
+    # The second post read the link before the first was kept, as if both came at once.
+    reads = iter([before, before])
+    real_lookup = replies.lookup
+    monkeypatch.setattr(replies, "lookup", lambda t: next(reads, None) or real_lookup(t))
+
+    response = client.post(link, {"reply": "My reply"})
+
+    assert response.status_code == 303 and response["Location"] == f"{link}/sent"
     assert CaseEvent.objects.filter(kind="information_received").count() == 1
 
 
