@@ -14,13 +14,20 @@ from django.db.models import QuerySet
 
 from porth.utils.erasure import Personal, count_all, erase_all
 
-from .models import OPEN_STATUSES, Case, CaseEvent
+from .models import OPEN_STATUSES, Case, CaseEvent, InformationRequest
 
 # Personal data found by a submission's id, and what it becomes. A model that holds personal
 # data about an applicant's case adds one line here.
 PERSONAL: list[Personal] = [
     Personal("cases", Case, "submission_id", {"name_index": "", "name_index_key": ""}),
     Personal("case events", CaseEvent, "case__submission_id", {"detail": b"", "key_id": ""}),
+    # What a caseworker asked; its link stops working (porth.casework.replies.check).
+    Personal(
+        "information requests",
+        InformationRequest,
+        "case__submission_id",
+        {"text": b"", "key_id": ""},
+    ),
 ]
 
 

@@ -98,14 +98,15 @@ def check(asking: InformationRequest | None, *, now: datetime | None = None) -> 
         raise LinkProblem("unknown")
     if asking.used_at is not None:
         raise LinkProblem("used", asking.case.reference)
-    if asking.expires_at <= (now or timezone.now()):
+    # Erased under the service's retention (porth.casework.erasure): as good as expired.
+    if asking.expires_at <= (now or timezone.now()) or not asking.key_id:
         raise LinkProblem("expired", asking.case.reference)
 
 
 def sent_before(asking: InformationRequest, text: str) -> bool:
     """Whether `text` is the reply this link was used for: the same form posted twice."""
     event = asking.reply
-    if event is None:
+    if event is None or not event.key_id:  # none, or erased (retention)
         return False
     kept = decrypt(event.detail, event.key_id, context=event_context(asking.case))
     return bool(kept.get("text") == text)

@@ -105,12 +105,16 @@ def test_erasing_a_case_empties_its_name_index_and_timeline_details(org, worker)
 
     counts = erase_cases([case.submission_id], at=timezone.now())
 
-    assert counts == {"cases": 1, "case events": 1}
+    assert counts == {"cases": 1, "case events": 1, "information requests": 0}
     case.refresh_from_db()
     assert (case.name_index, case.name_index_key) == ("", "")
     assert not CaseEvent.objects.filter(case=case).exclude(detail=b"").exists()
     assert list(case.events.values_list("kind", flat=True)) == ["note"]
-    assert erase_cases([case.submission_id], at=timezone.now()) == {"cases": 0, "case events": 0}
+    assert erase_cases([case.submission_id], at=timezone.now()) == {
+        "cases": 0,
+        "case events": 0,
+        "information requests": 0,
+    }
 
 
 def test_an_erased_submission_reads_as_no_answers(org):

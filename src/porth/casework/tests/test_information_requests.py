@@ -15,6 +15,7 @@ from django.utils import timezone
 from porth.accounts.models import Role
 from porth.audit.models import AuditEvent
 from porth.casework import actions, display, replies
+from porth.casework.erasure import erase_cases
 from porth.casework.models import Case, CaseEvent, InformationRequest, Status
 from porth.casework.signals import applicant_event
 
@@ -343,6 +344,34 @@ def test_the_reply_action_refuses_text_the_page_would_refuse(org, worker, heard,
         actions.reply(token_of(heard[0]["link"]), text)
 
     assert InformationRequest.objects.get().used_at is None
+
+
+def test_erasure_takes_what_was_asked_and_the_link_stops_working(org, worker, heard):
+    case = ask(make_case(org), worker, "Send your bank statement")
+    token = token_of(heard[0]["link"])
+
+    erased = erase_cases([case.submission_id], at=timezone.now())
+
+    assert erased["information requests"] == 1
+    asking = InformationRequest.objects.get()
+    assert bytes(asking.text) == b"" and asking.key_id == ""
+    with pytest.raises(replies.LinkProblem) as problem:
+        actions.reply(token, "Here it is")
+    assert problem.value.problem == "expired"
+
+
+def test_erasure_of_a_used_link_leaves_it_used(org, worker, heard):
+    case = ask(make_case(org), worker)
+    token = token_of(heard[0]["link"])
+    actions.reply(token, "My reply")
+
+    erase_cases([case.submission_id], at=timezone.now())
+
+    asking = replies.lookup(token)
+    assert asking is not None and not replies.sent_before(asking, "My reply")
+    with pytest.raises(replies.LinkProblem) as problem:
+        actions.reply(token, "My reply")
+    assert problem.value.problem == "used"
 
 
 def test_reply_days_must_be_positive(settings):

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from porth.accounts.models import Role
 from porth.casework import actions, replies
+from porth.casework.erasure import erase_cases
 from porth.casework.models import Case, CaseEvent, InformationRequest, Status
 from porth.casework.signals import applicant_event
 
@@ -249,6 +250,15 @@ def test_an_expired_link_says_whom_to_contact(asked):
         assert "This link has expired" in page and case.reference in page
     case.refresh_from_db()
     assert case.status == Status.AWAITING_INFORMATION
+
+
+def test_a_link_whose_request_was_erased_has_expired(asked):
+    case, link = asked
+    erase_cases([case.submission_id], at=timezone.now())
+
+    for response in (Client().get(link), Client().post(link, {"reply": "Hello"})):
+        assert response.status_code == 410
+        assert "This link has expired" in _html(response)
 
 
 def test_the_confirmation_needs_a_used_link(asked):

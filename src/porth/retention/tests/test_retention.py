@@ -268,6 +268,7 @@ def test_each_erasure_is_audited_with_counts_and_never_the_data(send):
         "sent_journeys": 1,
         "cases": 1,
         "case_events": 1,
+        "information_requests": 0,
     }
     assert second == {key: first[key] for key in ("service", "retention", "before", "by")} | {
         "notifications": 1
