@@ -557,6 +557,21 @@ def test_a_resumed_journey_continues_on_the_version_it_started_on(
     assert submission.definition.version == started_on.version
 
 
+@pytest.mark.fast_path("journey_memory")
+def test_a_journey_on_an_older_version_costs_no_more_per_page(
+    serve: Any, sent: list[dict[str, Any]], django_assert_num_queries: Any
+) -> None:
+    link = _path(_save(Client(), sent))
+    serve(extra_page=True)
+    phone = Client()
+    phone.post(link)
+
+    following = _answer(phone, "others", {"others": "2"})
+
+    with django_assert_num_queries(0):  # as for any journey (test_workers)
+        assert phone.get(following).status_code == 200
+
+
 def test_a_journey_not_saved_moves_to_the_new_version(serve: Any) -> None:
     client = Client()
     _answer(client, "name", {"full_name": NAME})
