@@ -159,6 +159,7 @@ def save_for_later(request: HttpRequest, slug: str) -> HttpResponse:
                     language=get_language(),
                     today=current.today,
                     base_url=settings.PORTH_BASE_URL or request.build_absolute_uri("/"),
+                    actor=None,  # the citizen
                     request=request,
                 )
             except saving.LinkProblem:  # sent or deleted meanwhile (another tab)
@@ -247,7 +248,7 @@ def resume(request: HttpRequest, token: str) -> HttpResponse:
                 "resume.html",
                 {"service": definition, "return_by": return_by_text(link.expires_at)},
             )
-        journey = saving.resume(token, request=request)
+        journey = saving.resume(token, actor=None, request=request)
     except saving.LinkProblem as problem:
         return _problem(request, problem)
     live = services.get(journey.service)

@@ -67,6 +67,7 @@ def save_for_later(
     language: str,
     today: date,
     base_url: str,
+    actor: Any = None,
     request: Any = None,
 ) -> Saved:
     """Keep a citizen's journey until its return-by date and make a single-use link to take
@@ -105,6 +106,7 @@ def save_for_later(
         )
         audit.record(
             "journey.saved_for_later",
+            actor=actor,
             request=request,
             organisation=_owner(definition),
             data={"service": definition.slug, "kind": kind, "return_by": until.date().isoformat()},
@@ -139,7 +141,7 @@ def _check(link: ResumeLink | None, now: datetime) -> None:
         raise LinkProblem("expired", link.service)
 
 
-def resume(token: str, *, request: Any = None) -> Journey:
+def resume(token: str, *, actor: Any = None, request: Any = None) -> Journey:
     """Use a resume link, once: two clicks (or two devices) cannot both take the journey,
     as the link is marked used by a conditional update that only one of them can make. The
     journey is then an ordinary one again (no longer kept past PORTH_JOURNEY_IDLE_DAYS),
@@ -166,6 +168,7 @@ def resume(token: str, *, request: Any = None) -> Journey:
         live = services.get(journey.service)
         audit.record(
             "journey.resumed",
+            actor=actor,
             request=request,
             organisation=_owner(live) if live is not None else None,
             data={"service": journey.service},
