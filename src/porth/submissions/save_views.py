@@ -10,9 +10,10 @@ Not offered in assisted digital: a member of staff completes the journey in one 
 """
 
 import base64
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 import phonenumbers
 from django.conf import settings
@@ -115,6 +116,31 @@ def is_mobile(e164: str) -> bool:
     return number.country_code == 44 and national[:1] == "7" and national[:2] not in ("70", "76")
 
 
+def _given(definition: Definition, answers: Mapping[str, Any]) -> Contact:
+    """The form filled in with the address the citizen already gave as an answer, if the
+    definition says which question is the applicant's (`contact`)."""
+    found = services.contact(definition, answers)
+    if found is None:
+        return Contact()
+    kind, address = found
+    if kind == "email":
+        return Contact(how="email", email=address)
+    if not is_mobile(address):  # a landline cannot take a text message
+        return Contact()
+    return Contact(how="sms", phone=_national(address))
+
+
+def _national(e164: str) -> str:
+    """A number as people write it: 07700 900982, or +33 6 12 34 56 78 from abroad."""
+    number = phonenumbers.parse(e164)
+    style = (
+        phonenumbers.PhoneNumberFormat.NATIONAL
+        if number.country_code == 44
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
+    return phonenumbers.format_number(number, style)
+
+
 def _citizens_only(request: HttpRequest, slug: str) -> Definition:
     definition = services.get(slug)
     if definition is None:
@@ -146,7 +172,7 @@ def save_for_later(request: HttpRequest, slug: str) -> HttpResponse:
     current = _existing(request, slug, None, definition, _today())
     if current is None:  # nothing to save (saved already, signed out, or idle too long)
         return HttpResponseRedirect(cached_reverse("start", slug), status=303)
-    contact = Contact()
+    contact = _given(current.definition, current.state.answers)
     if request.method == "POST":
         contact, to = read_contact(request.POST.dict())
         if to:
@@ -199,13 +225,7 @@ def saved(request: HttpRequest, slug: str) -> HttpResponse:
             base64.b64decode(kept["blob"]), kept["key"], context=f"{SAVED_KEY}:{slug}"
         )
         if shown["kind"] == "sms":
-            number = phonenumbers.parse(shown["to"])
-            shown["to"] = phonenumbers.format_number(
-                number,
-                phonenumbers.PhoneNumberFormat.NATIONAL
-                if number.country_code == 44
-                else phonenumbers.PhoneNumberFormat.INTERNATIONAL,
-            )
+            shown["to"] = _national(shown["to"])
         shown["return_by"] = return_by_text(datetime.fromisoformat(shown["return_by"]))
         del request.session[SAVED_KEY]
     return render(

@@ -36,7 +36,7 @@ def _text(en: str) -> dict[str, str]:
     return {"en": en, "cy": f"{en} (cy)"}
 
 
-def _service(*, extra_page: bool = False) -> dict[str, Any]:
+def _service(*, extra_page: bool = False, contact: bool = False) -> dict[str, Any]:
     """Name → live alone? → (if not) how many others → email → check answers."""
     pages: list[dict[str, Any]] = [
         {"id": "name", "fields": [{"id": "full_name", "type": "text", "label": _text("Name?")}]},
@@ -60,6 +60,7 @@ def _service(*, extra_page: bool = False) -> dict[str, Any]:
             },
         )
     return {
+        **({"contact": {"email": "email"}} if contact else {}),
         "slug": SLUG,
         "name": _text("Apply for a thing"),
         "summary": _text("For tests"),
@@ -239,6 +240,19 @@ def test_addresses_are_read_as_the_email_and_phone_questions_read_them() -> None
     assert read_contact({"how": "sms", "phone": "020 7946 0018"})[1] == ""  # a landline
     assert is_mobile("+447911123456")
     assert not is_mobile("+447012345678")  # personal numbers cannot take a text message
+
+
+def test_the_address_already_given_is_filled_in(serve: Any) -> None:
+    serve(contact=True)  # the definition says which question is the applicant's email
+    client = Client()
+    _answer(client, "name", {"full_name": NAME})
+    _answer(client, "alone", {"alone": "yes"})
+    _answer(client, "email", {"email": EMAIL, **SAVE_BUTTON})
+
+    html = client.get(SAVE).content.decode()
+
+    assert f'value="{EMAIL}"' in html
+    assert re.search(r'value="email"\s+checked', html)
 
 
 def test_the_save_pages_are_in_welsh(serve: Any) -> None:
