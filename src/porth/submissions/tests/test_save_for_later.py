@@ -624,6 +624,21 @@ def test_answers_are_erased_when_the_link_expires_unused(
     assert not ResumeLink.objects.exists()
 
 
+def test_the_daily_scan_for_abandoned_journeys_leaves_saved_ones_until_they_expire(
+    serve: Any, sent: list[dict[str, Any]], settings: Any
+) -> None:
+    from porth.submissions import erasure
+
+    settings.PORTH_JOURNEY_IDLE_DAYS = 7
+    _save(Client(), sent)
+    journey = Journey.objects.get()
+    later = timezone.now() + timedelta(days=20)  # idle for 20 days, its link still good
+    assert journey.keep_until is not None
+
+    assert not erasure.abandoned(later).exists()
+    assert list(erasure.abandoned(journey.keep_until + timedelta(seconds=1))) == [journey]
+
+
 def test_the_erasure_runs_every_hour_as_a_background_task(
     serve: Any, sent: list[dict[str, Any]]
 ) -> None:
