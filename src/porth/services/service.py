@@ -69,6 +69,31 @@ def stored_definition(slug: str, version: str, pk: int) -> Definition:
     return definition
 
 
+# By slug and version: the version is the hash of the definition's canonical form, so what it
+# names never changes.
+_stored: dict[tuple[str, str], Definition] = {}
+
+
+def definition_at(slug: str, version: str) -> Definition | None:
+    """The definition of service `slug` at `version`: the live one if it is that version,
+    else the stored copy (None if that version was never stored). A journey saved for later
+    runs on the version it was started on."""
+    live = get(slug)
+    if live is not None and live.version == version:
+        return live
+    found = _stored.get((slug, version))
+    if found is None:
+        row = DefinitionVersion.objects.filter(slug=slug, version=version).only("canonical").first()
+        if row is None:
+            return None
+        found = Definition.model_validate(row.canonical)
+        found.set_version(version)
+        if len(_stored) >= 256:
+            _stored.clear()
+        _stored[slug, version] = found
+    return found
+
+
 __all__ = [
     "CHECK_ANSWERS",
     "CaseAction",
@@ -78,6 +103,7 @@ __all__ = [
     "Rendered",
     "compose",
     "contact",
+    "definition_at",
     "definitions",
     "durations",
     "engine",

@@ -1,6 +1,21 @@
+from datetime import timedelta
+
 from django.apps import AppConfig
 
 
 class SubmissionsConfig(AppConfig):
     name = "porth.submissions"
     verbose_name = "Submissions"
+
+    def ready(self) -> None:
+        from porth.background.service import periodic
+
+        from . import checks  # noqa: F401 - registers the system checks
+        from .tasks import erase_unresumed_journeys
+
+        # Hourly: a link expires at the end of its day, and its answers go within the hour.
+        periodic(
+            "submissions.erase_unresumed_journeys",
+            every=timedelta(hours=1),
+            task=erase_unresumed_journeys,
+        )

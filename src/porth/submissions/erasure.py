@@ -98,13 +98,10 @@ def abandoned(now: datetime) -> QuerySet[Journey]:
 
 
 def _without_kept(journeys: QuerySet[Journey], now: datetime) -> QuerySet[Journey]:
-    """Leave out journeys kept past their idle time on purpose.
-
-    Hook for save and come back later: a journey saved with a link is kept until the link
-    expires (PORTH_SAVE_DAYS), so its condition goes here, such as
-    `journeys.exclude(keep_until__gt=now)`; the expired ones are then erased by this scan.
-    """
-    return journeys
+    """Leave out journeys kept past their idle time on purpose: a journey saved for later is
+    kept until its link expires (Journey.keep_until); once it has, this scan erases it too
+    (saving.erase_unresumed does so within the hour)."""
+    return journeys.exclude(keep_until__gt=now)
 
 
 def next_abandoned_journeys(now: datetime, limit: int, *, after: str = "") -> list[str]:

@@ -42,9 +42,54 @@ class Journey(models.Model):
     # One more at every save: a save made against an older revision is refused (two tabs),
     # and a cookie names the revision the browser last saw (see store.open_journey).
     revision = models.PositiveIntegerField(default=0)
+    # Saved for later (save_views): kept until then, however long it is left, for its
+    # resume link; erased then if not resumed (actions.erase_unresumed). Cleared on resume,
+    # when the journey is back in a browser and idles like any other.
+    keep_until = models.DateTimeField(null=True, blank=True)
+    # Runs on `version` however the definition changes (see views._definition_for): a
+    # journey saved for later continues on the definition it was started on. Others move to
+    # the newest version, keeping the answers that still fit.
+    pinned = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [
+            # Only journeys saved for later: a few rows, and a column no answer changes (so
+            # each save can still be a HOT update on PostgreSQL).
+            models.Index(
+                fields=["keep_until"],
+                condition=models.Q(keep_until__isnull=False),
+                name="journey_keep_until",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"journey through {self.service}"
+
+
+class ResumeLink(models.Model):
+    """A single-use link to take a journey saved for later up again, on any device.
+
+    Only a hash of its token is kept: the token itself is in the link sent to the citizen
+    and nowhere else. The row outlives its journey (which is erased when the link expires)
+    so that a late click is told what happened rather than that the link is unknown.
+    """
+
+    class Kind(models.TextChoices):
+        EMAIL = "email", "Email"
+        SMS = "sms", "Text message"
+
+    token_hash = models.CharField(max_length=64, unique=True)  # sha256, hex
+    journey = models.ForeignKey(
+        Journey, null=True, on_delete=models.SET_NULL, related_name="resume_links"
+    )
+    service = models.SlugField(max_length=80)  # for "start again", once the journey is gone
+    kind = models.CharField(max_length=5, choices=Kind.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(db_index=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"resume link for {self.service}"
 
 
 class Submission(models.Model):

@@ -10,7 +10,7 @@ pages carry a banner, and the submission is made with the staff member as its ac
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import wraps
 from typing import Any
 
@@ -34,6 +34,7 @@ from .rendering import render_questions, render_summary
 
 SESSION_KEY = "journeys"
 REVISION_COOKIE = "porth_revision"
+SAVE_BUTTON = "save-for-later"  # the name of "Save and come back later" (not a field id)
 
 
 @dataclass
@@ -108,36 +109,72 @@ def _current(request: HttpRequest, slug: str, mode: Mode, *, fresh: bool = False
     if definition is None:
         raise Http404
     today = _today()
+    current = _existing(request, slug, mode, definition, today, fresh=fresh)
+    if current is not None:
+        return current
+    journey = actions.new_journey(
+        definition,
+        language=get_language(),
+        channel=mode.channel if mode else Channel.ONLINE,
+        assisted_by=mode.by if mode else None,
+    )
+    return Current(definition, journey, engine.State(), today)
+
+
+def _existing(
+    request: HttpRequest,
+    slug: str,
+    mode: Mode,
+    definition: Definition,
+    today: date,
+    *,
+    fresh: bool = False,
+) -> Current | None:
+    """The journey this browser has open through the service, if any (see `_current`)."""
     journey_id = _journey_id(request, slug, mode)
-    journey = None
-    if journey_id:
-        journey = store.open_journey(journey_id, _revision(request, mode), lock=fresh)
-    if journey is not None and mode is None and _idle(journey):
-        actions.discard_journeys([journey.pk], reason="idle")
-        journey = None
+    if not journey_id:
+        return None
+    journey = store.open_journey(journey_id, _revision(request, mode), lock=fresh)
     if journey is None:
-        journey = actions.new_journey(
-            definition,
-            language=get_language(),
-            channel=mode.channel if mode else Channel.ONLINE,
-            assisted_by=mode.by if mode else None,
-        )
-        return Current(definition, journey, engine.State(), today)
+        return None
+    if mode is None and _idle(journey):
+        actions.discard_journeys([journey.pk], reason="idle")
+        return None
     state = actions.read_state(journey)
     if journey.version != definition.version:
-        # The definition changed under the journey: keep what still fits the new one.
-        state = engine.prune(definition, state, today)
+        definition, state = _moved(journey, definition, state, today)
     return Current(definition, journey, state, today)
 
 
+def _moved(
+    journey: Journey, live: Definition, state: engine.State, today: date
+) -> tuple[Definition, engine.State]:
+    """The definition changed under the journey. A journey saved for later (pinned) goes on
+    with the version it was started on, stored when it was saved; any other moves to the
+    new version, keeping the answers that still fit (it was started at most
+    PORTH_JOURNEY_IDLE_DAYS ago, and a correction should reach it)."""
+    if journey.pinned:
+        started_on = services.definition_at(journey.service, journey.version)
+        if started_on is not None:
+            return started_on, state
+    return live, engine.prune(live, state, today)
+
+
+def _aware(moment: datetime) -> datetime:
+    # A row as porth.fastpath.sql reads it on SQLite has naive datetimes, in UTC.
+    return moment.replace(tzinfo=UTC) if timezone.is_naive(moment) else moment
+
+
 def _idle(journey: Journey) -> bool:
-    """Left unanswered longer than PORTH_JOURNEY_IDLE_DAYS: its answers are not shown again."""
+    """Left unanswered longer than PORTH_JOURNEY_IDLE_DAYS: its answers are not shown again.
+    A journey saved for later is kept until its link expires, however long it is left."""
     updated = journey.updated_at
     if updated is None:
         return False
-    if timezone.is_naive(updated):  # a row as porth.fastpath.sql reads it on SQLite: UTC
-        updated = updated.replace(tzinfo=UTC)
-    return updated < timezone.now() - timedelta(days=settings.PORTH_JOURNEY_IDLE_DAYS)
+    now = timezone.now()
+    if journey.keep_until is not None and _aware(journey.keep_until) > now:
+        return False
+    return _aware(updated) < now - timedelta(days=settings.PORTH_JOURNEY_IDLE_DAYS)
 
 
 def _remember(request: HttpRequest, journey: Journey, mode: Mode) -> None:
@@ -199,15 +236,23 @@ def _page(
     errors: list[engine.FieldError] = []
     if request.method == "POST" and the_page.kind != "exit":
         result = engine.validate_page(definition, the_page, request.POST, state, today)
+        saving = mode is None and SAVE_BUTTON in request.POST
         if result.ok:
             state = engine.complete(definition, state, page_id, result.values, today)
             actions.save_state(current.journey, state, definition=definition)
             _remember(request, current.journey, mode)
+            if saving:
+                return _to_save(current, unsaved=False)
             following = engine.next_page(definition, state, today)
             if changing and engine.is_complete(definition, state, today):
                 following = CHECK_ANSWERS
             redirect = HttpResponseRedirect(_page_url(slug, following), status=303)
             return _send_revision(redirect, current.journey, mode)
+        if saving:  # leaving now matters more than this page: it is asked again on return
+            if current.journey._state.adding:
+                actions.save_state(current.journey, state, definition=definition)
+            _remember(request, current.journey, mode)
+            return _to_save(current, unsaved=any(result.raw.values()))
         values, errors = result.raw, result.errors
     else:
         for question in the_page.fields:
@@ -216,7 +261,7 @@ def _page(
     return render_page(
         request,
         "page.html",
-        {"service": definition, "page": the_page, "errors": []},
+        {"service": definition, "page": the_page, "errors": [], "can_save": mode is None},
         # Pages with errors are rendered whole: the summary and title change.
         whole={
             "errors": [
@@ -237,6 +282,14 @@ def _page(
             "assisted_banner": assisted.banner(mode, slug) if mode else "",  # empty for citizens
         },
     )
+
+
+def _to_save(current: Current, *, unsaved: bool) -> HttpResponse:
+    """On to "how should we send the link" (save_views). `unsaved`: the page's answers were
+    not valid, so were not kept, and the citizen is told."""
+    url = cached_reverse("save-for-later", current.definition.slug)
+    redirect = HttpResponseRedirect(url + ("?unsaved=1" if unsaved else ""), status=303)
+    return _send_revision(redirect, current.journey, None)
 
 
 @no_store

@@ -9,7 +9,9 @@ from .models import CHECK_ANSWERS, Definition
 from .problems import Problem, expression_problems
 
 # Addresses of Porth's own pages in a journey.
-RESERVED_PAGE_IDS = frozenset({CHECK_ANSWERS, "confirmation", "start", "sign-out", "signed-out"})
+RESERVED_PAGE_IDS = frozenset(
+    {CHECK_ANSWERS, "confirmation", "start", "sign-out", "signed-out", "save-for-later", "saved"}
+)
 
 
 def check(definition: Definition) -> list[Problem]:
