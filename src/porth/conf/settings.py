@@ -367,5 +367,9 @@ PORTH_SMTP_URL = os.environ.get("PORTH_SMTP_URL", "smtp://127.0.0.1:25")
 PORTH_EMAIL_FROM = os.environ.get("PORTH_EMAIL_FROM", "Porth <noreply@porth.example>")
 # Save and come back later: how long a saved journey is kept, waiting for its link.
 PORTH_SAVE_DAYS = float(os.environ.get("PORTH_SAVE_DAYS", "28"))
+# At most this many links a day to one email address or phone number, and an hour to one
+# client address (each costs the service, and the form must not flood anyone's phone).
+PORTH_SAVE_LINKS_PER_ADDRESS = int(os.environ.get("PORTH_SAVE_LINKS_PER_ADDRESS", "5"))
+PORTH_SAVE_LINKS_PER_CLIENT = int(os.environ.get("PORTH_SAVE_LINKS_PER_CLIENT", "20"))
 # Request for more information: how long the applicant's reply link works.
 PORTH_REPLY_DAYS = float(os.environ.get("PORTH_REPLY_DAYS", "28"))

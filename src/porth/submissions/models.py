@@ -92,6 +92,25 @@ class ResumeLink(models.Model):
         return f"resume link for {self.service}"
 
 
+class LinkRequest(models.Model):
+    """A "save and come back later" link sent, kept a day to limit how many links one address,
+    or one client, is sent (each email or text message costs the service, and the form must
+    not become a way to flood someone's phone). Keyed hashes only: no address is stored."""
+
+    to_hash = models.CharField(max_length=64)
+    client_hash = models.CharField(max_length=64)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["to_hash", "at"], name="link_request_to"),
+            models.Index(fields=["client_hash", "at"], name="link_request_client"),
+        ]
+
+    def __str__(self) -> str:
+        return f"link request at {self.at}"
+
+
 class Submission(models.Model):
     """What a citizen sent: the answers on their route, against one definition version."""
 

@@ -185,11 +185,19 @@ def save_for_later(request: HttpRequest, slug: str) -> HttpResponse:
                     language=get_language(),
                     today=current.today,
                     base_url=settings.PORTH_BASE_URL or request.build_absolute_uri("/"),
+                    client=request.META.get("REMOTE_ADDR", ""),
                     actor=None,  # the citizen
                     request=request,
                 )
             except saving.LinkProblem:  # sent or deleted meanwhile (another tab)
                 return HttpResponseRedirect(cached_reverse("start", slug), status=303)
+            except saving.TooManyLinks:
+                contact.errors["how"] = _(
+                    "You have asked for too many links. Try again tomorrow, or carry on "
+                    "with your application now"
+                )
+                to = ""
+        if to:
             _release(request, slug)
             shown = {"kind": contact.kind, "to": to, "return_by": saved.return_by.isoformat()}
             blob, key_id = crypto.encrypt(shown, context=f"{SAVED_KEY}:{slug}")

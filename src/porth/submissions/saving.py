@@ -20,10 +20,11 @@ from porth.accounts.service import organisation_id
 from porth.audit import service as audit
 from porth.services import service as services
 from porth.services.service import Definition, engine
+from porth.utils.crypto import keyed_hash
 
 from . import signals, store
 from .actions import read_state, save_state
-from .models import Journey, ResumeLink
+from .models import Journey, LinkRequest, ResumeLink
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,26 @@ class LinkProblem(Exception):
         super().__init__(problem)
         self.problem = problem
         self.service = service
+
+
+class TooManyLinks(Exception):
+    """This address, or this client, has been sent as many links as it may for now."""
+
+
+def _limit(to: str, client: str, now: datetime) -> LinkRequest:
+    """A link request for `to` from `client`, unless either has had its share: the address
+    PORTH_SAVE_LINKS_PER_ADDRESS in a day, the client PORTH_SAVE_LINKS_PER_CLIENT in an hour."""
+    request = LinkRequest(
+        to_hash=keyed_hash(to, purpose="save link to"),
+        client_hash=keyed_hash(client, purpose="save link client"),
+    )
+    recent = LinkRequest.objects.filter(at__gt=now - timedelta(days=1))
+    if recent.filter(to_hash=request.to_hash).count() >= settings.PORTH_SAVE_LINKS_PER_ADDRESS:
+        raise TooManyLinks
+    hour = recent.filter(client_hash=request.client_hash, at__gt=now - timedelta(hours=1))
+    if hour.count() >= settings.PORTH_SAVE_LINKS_PER_CLIENT:
+        raise TooManyLinks
+    return request
 
 
 def _token_hash(token: str) -> str:
@@ -67,6 +88,7 @@ def save_for_later(
     language: str,
     today: date,
     base_url: str,
+    client: str = "",
     actor: Any = None,
     request: Any = None,
 ) -> Saved:
@@ -75,7 +97,8 @@ def save_for_later(
 
     The journey is pinned to its definition version (stored now, if it never was), and only
     the newest link works: any unused one made before is dropped. Audited with the service
-    and the kind of message, never the address.
+    and the kind of message, never the address. TooManyLinks if `to` or `client` (the
+    citizen's network address) has been sent its share of links lately.
     """
     now = timezone.now()
     until = return_by(now)
@@ -87,6 +110,7 @@ def save_for_later(
         locked = store.open_journey(journey.pk, lock=True)
         if locked is None:  # sent or deleted meanwhile
             raise LinkProblem("used", definition.slug)
+        _limit(to, client, now).save()  # after the lock: two tabs cannot both slip under it
         if locked.version != definition.version:  # not pinned yet: move it to `definition`
             state = engine.prune(definition, read_state(locked), today)
             save_state(locked, state, definition=definition)
@@ -211,4 +235,5 @@ def erase_unresumed(*, now: datetime | None = None) -> int:
     ResumeLink.objects.filter(
         expires_at__lt=now - timedelta(days=settings.PORTH_SAVE_DAYS)
     ).delete()
+    LinkRequest.objects.filter(at__lt=now - timedelta(days=1)).delete()  # counted a day only
     return erased

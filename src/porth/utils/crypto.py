@@ -163,6 +163,15 @@ def blind_index(text: str) -> tuple[str, str]:
     return _tokens(keys[key_id], text), key_id
 
 
+def keyed_hash(text: str, *, purpose: str) -> str:
+    """A keyed hash of `text` under the current index key, for counting how often the same
+    thing (an address, a client) comes back without storing it. `purpose` keeps the hashes
+    of one use unrelated to those of another."""
+    key_id, keys = _index_keys(settings.PORTH_INDEX_KEY)
+    mac = hmac.new(keys[key_id], purpose.encode() + b"\0" + text.encode(), hashlib.sha256)
+    return mac.hexdigest()
+
+
 def search_tokens(text: str) -> dict[str, list[str]]:
     """The tokens of the words of `text` under every index key, by key id: during a
     rotation, a record still indexed with an older key is found by that key's tokens."""

@@ -18,7 +18,7 @@ from porth.background.service import registered
 from porth.services import registry
 from porth.services.definition import Definition
 from porth.submissions import saving, signals, tasks
-from porth.submissions.models import Journey, ResumeLink, Submission
+from porth.submissions.models import Journey, LinkRequest, ResumeLink, Submission
 from porth.submissions.save_views import is_mobile, read_contact
 
 pytestmark = pytest.mark.django_db
@@ -515,6 +515,47 @@ def test_a_newer_link_replaces_an_unused_one(serve: Any, sent: list[dict[str, An
     first, second = (_path(call["link"]) for call in sent)
     assert Client().get(first).status_code == 404
     assert Client().post(second).status_code == 303
+
+
+def test_one_address_is_sent_only_so_many_links_a_day(
+    serve: Any, sent: list[dict[str, Any]], settings: Any
+) -> None:
+    settings.PORTH_SAVE_LINKS_PER_ADDRESS = 2
+    for _ in range(2):
+        _save(Client(), sent)
+    client = Client()
+    _answer(client, "name", {"full_name": NAME, **SAVE_BUTTON})
+    response = client.post(SAVE, {"how": "email", "email": EMAIL})
+
+    assert response.status_code == 200
+    assert "You have asked for too many links" in response.content.decode()
+    assert 'class="govuk-error-summary"' in response.content.decode()
+    assert len(sent) == 2  # no third message
+    # Another address is still sent its link, and the journey is still this browser's.
+    response = client.post(SAVE, {"how": "email", "email": "other@example.com"})
+    assert response.headers["Location"] == SAVED and len(sent) == 3
+
+
+def test_one_client_is_sent_only_so_many_links_an_hour(
+    serve: Any, sent: list[dict[str, Any]], settings: Any
+) -> None:
+    settings.PORTH_SAVE_LINKS_PER_CLIENT = 3
+    for n in range(3):
+        _save(Client(), sent, to=f"person{n}@example.com")
+    client = Client()
+    _answer(client, "name", {"full_name": NAME, **SAVE_BUTTON})
+    response = client.post(SAVE, {"how": "email", "email": "person9@example.com"})
+
+    assert "You have asked for too many links" in response.content.decode()
+    assert len(sent) == 3
+    assert not LinkRequest.objects.filter(to_hash__contains="person9").exists()  # hashes only
+
+
+def test_link_requests_are_forgotten_after_a_day(serve: Any, sent: list[dict[str, Any]]) -> None:
+    _save(Client(), sent)
+    assert LinkRequest.objects.count() == 1
+    saving.erase_unresumed(now=timezone.now() + timedelta(days=1, minutes=1))
+    assert LinkRequest.objects.count() == 0
 
 
 def test_a_saved_journey_outlives_the_idle_limit_until_its_return_by_date(
