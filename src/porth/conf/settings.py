@@ -338,9 +338,17 @@ TASKS = {
         "database": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]},
         "rq": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]},
         "immediate": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"},
-    }[PORTH_TASKS]
+    }.get(PORTH_TASKS, {"BACKEND": "django_tasks_db.DatabaseBackend"})  # else background.E001
 }
 RQ_QUEUES = {"default": {"URL": PORTH_REDIS_URL}}
+if PORTH_TASKS == "rq":  # its models and commands (`rqworker`), only when RQ is used
+    INSTALLED_APPS.append("django_rq")
+# Delivery of notifications (porth.notifications.delivery): a worker has LEASE seconds to
+# send one message (longer than any channel's timeout) before another worker may take it
+# over; every SWEEP seconds a worker looks for messages whose task was lost (a worker killed,
+# a queue emptied) and queues them again.
+PORTH_DELIVERY_LEASE = float(os.environ.get("PORTH_DELIVERY_LEASE", "120"))
+PORTH_DELIVERY_SWEEP = float(os.environ.get("PORTH_DELIVERY_SWEEP", "60"))
 # The address of this site as citizens reach it, for links in messages (resume a journey,
 # reply to a request for information).
 PORTH_BASE_URL = os.environ.get("PORTH_BASE_URL", "" if PRODUCTION else "http://127.0.0.1:8000")
