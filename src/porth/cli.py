@@ -1,12 +1,18 @@
 """The `porth` command: `porth schema`, `porth run`, `porth serve`, `porth load`, …
 
+`porth worker` (background tasks and the scheduler) is a management command of
+porth.background, as Django's own commands are reached through this one.
+
 Anything it does not know is passed to Django's manage.py (`porth migrate`, `porth shell`).
 """
 
 import argparse
+import contextlib
 import json
 import os
+import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from porth.supervise import supervise
@@ -131,7 +137,32 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 1
     call_command("demo")  # demo organisations and staff, and how to sign in as them
     print(f"\nPorth is serving the example services on http://{args.bind}/\n")
-    return _serve(args.bind, args.workers)
+    with _worker():
+        return _serve(args.bind, args.workers)
+
+
+@contextlib.contextmanager
+def _worker() -> Iterator[None]:
+    """One `porth worker` beside the server (messages are sent by it, never by a request),
+    stopped with the server. In its own process group, so that Ctrl-C reaches it only once,
+    from here: it finishes the task in hand, then stops."""
+    from django.conf import settings
+
+    if settings.PORTH_TASKS == "immediate":  # tasks run where they are enqueued
+        yield
+        return
+    worker = subprocess.Popen(
+        [str(Path(sys.executable).with_name("porth")), "worker"], process_group=0
+    )
+    try:
+        yield
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
 
 
 def cmd_keygen(args: argparse.Namespace) -> int:

@@ -1,4 +1,7 @@
+from datetime import timedelta
+
 from django.apps import AppConfig
+from django.conf import settings
 
 
 class NotificationsConfig(AppConfig):
@@ -6,6 +9,14 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Notifications"
 
     def ready(self) -> None:
-        from . import channels, checks  # noqa: F401 - checks registers the system checks
+        from porth.background.service import periodic
+
+        # checks registers the system checks; receivers connects to the signals.
+        from . import channels, checks, delivery, receivers  # noqa: F401
 
         channels.register_builtin()
+        periodic(
+            "notifications.sweep",
+            every=timedelta(seconds=settings.PORTH_DELIVERY_SWEEP),
+            task=delivery.sweep,
+        )

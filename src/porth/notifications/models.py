@@ -7,8 +7,12 @@ staff who know Notify read it the same way.
 """
 
 import uuid
+from typing import Any
 
 from django.db import models
+from django.utils import timezone
+
+from porth.utils.crypto import decrypt, encrypt
 
 
 class Status(models.TextChoices):
@@ -66,6 +70,9 @@ class Notification(models.Model):
     # `lease_until` (then another worker may take it: the first one died).
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     lease_until = models.DateTimeField(null=True, blank=True)
+    # When delivery began (written, or sent again at staff's request): a message that still
+    # fails temporarily long after it is abandoned (porth.notifications.delivery.GIVE_UP).
+    started_at = models.DateTimeField(default=timezone.now)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
     sent_at = models.DateTimeField(null=True, blank=True)
@@ -91,6 +98,20 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.reference} ({self.status})"
+
+    def _context(self) -> str:
+        return f"notification:{self.reference}"
+
+    def set_content(self, *, to: str, subject: str, body: str) -> None:
+        """Encrypt the address and the text (bound to this notification's reference)."""
+        data = {"to": to, "subject": subject, "body": body}
+        self.content, self.key_id = encrypt(data, context=self._context())
+
+    def read_content(self) -> dict[str, Any]:
+        """{"to", "subject", "body"}: empty strings once erased."""
+        if not self.content:
+            return {"to": "", "subject": "", "body": ""}
+        return dict(decrypt(self.content, self.key_id, context=self._context()))
 
 
 class OutboxMessage(models.Model):
