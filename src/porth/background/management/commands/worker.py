@@ -60,6 +60,8 @@ class Command(BaseCommand):
                     # SimpleWorker runs each job in this process instead of a fork: forking
                     # a process with a second thread (the scheduler) can deadlock the child.
                     worker_class="rq.worker.SimpleWorker",
+                    # django-tasks-rq's jobs call the django.tasks Task they carry.
+                    job_class="django_tasks_rq.Job",
                     # RQ's scheduler moves tasks enqueued for later (retries) onto the queue.
                     with_scheduler=True,
                     verbosity=options["verbosity"],
