@@ -87,7 +87,8 @@ def _lease() -> timedelta:
 
 def schedule(notification_id: int) -> None:
     """Queue the notification's delivery once the current transaction commits (at once if
-    there is none). The row must be waiting to be sent (created, or failed and reset)."""
+    there is none). The row must be waiting to be sent: created, or failed and reset by
+    staff (status created, attempts 0, next_attempt_at now)."""
     transaction.on_commit(functools.partial(_enqueue, notification_id))
 
 
@@ -102,26 +103,6 @@ def _enqueue(notification_id: int, run_after: datetime | None = None) -> None:
         # else (the immediate backend of tests): the sweep queues it when it is due.
     except Exception:
         logger.exception("Could not queue notification %s; the sweep will", notification_id)
-
-
-def retry(notification_id: int) -> bool:
-    """Send a failed notification again (staff asked): from the start, as a new one, once
-    the current transaction commits. False if it had not failed (nothing is changed)."""
-    reset = Notification.objects.filter(
-        pk=notification_id,
-        status__in=[Status.PERMANENT_FAILURE, Status.TECHNICAL_FAILURE],
-        erased_at__isnull=True,
-    ).update(
-        status=Status.CREATED,
-        status_detail="",
-        next_attempt_at=now(),
-        lease_until=None,
-        started_at=now(),  # a new window before it is given up
-        updated_at=timezone.now(),
-    )
-    if reset:
-        schedule(notification_id)
-    return bool(reset)
 
 
 # --- The task -------------------------------------------------------------------------------
@@ -148,16 +129,19 @@ def attempt(notification_id: int) -> str:
         return "gone"
     # A worker died mid-send (or could not tell whether its send arrived): ask first.
     unsure = row.status == Status.SENDING
+    claim: dict[str, Any] = {
+        "status": Status.SENDING,
+        "next_attempt_at": started + _lease(),
+        "lease_until": started + _lease(),
+        "attempts": F("attempts") + 1,
+        "updated_at": timezone.now(),
+    }
+    if row.attempts == 0:  # new, or reset by staff to be sent again: GIVE_UP counts from now
+        claim["started_at"] = started
     claimed = (
         Notification.objects.filter(_due(started + CLOCK_SKEW), pk=row.pk, attempts=row.attempts)
         .filter(status=row.status)
-        .update(
-            status=Status.SENDING,
-            next_attempt_at=started + _lease(),
-            lease_until=started + _lease(),
-            attempts=F("attempts") + 1,
-            updated_at=timezone.now(),
-        )
+        .update(**claim)
     )
     if not claimed:
         return "not due"  # done, not yet due, or another worker has it

@@ -70,8 +70,8 @@ class Notification(models.Model):
     # `lease_until` (then another worker may take it: the first one died).
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     lease_until = models.DateTimeField(null=True, blank=True)
-    # When delivery began (written, or sent again at staff's request): a message that still
-    # fails temporarily long after it is abandoned (porth.notifications.delivery.GIVE_UP).
+    # When delivery began (the first attempt, or the first since staff reset it to be sent
+    # again): a message still failing temporarily long after is abandoned (delivery.GIVE_UP).
     started_at = models.DateTimeField(default=timezone.now)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)

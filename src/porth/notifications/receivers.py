@@ -12,7 +12,7 @@ timeline. A database error is not caught: the sender's transaction could not com
 """
 
 import logging
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
@@ -33,24 +33,32 @@ from .models import Notification, Status
 logger = logging.getLogger(__name__)
 
 
-def _date(value: datetime | None, language: str) -> str:
-    """A date as GOV.UK writes it, in the applicant's language and the service's time zone."""
-    return services.long_date(timezone.localdate(value), language) if value else ""
+def _date(value: datetime | None) -> date | str:
+    """A moment as the date it falls on where the service is (compose writes it in words,
+    in the applicant's language)."""
+    return timezone.localdate(value) if value else ""
 
 
 def _template(definition: Definition, event: str) -> str:
-    """The definition's template for the event, for the record ("" for Porth's own)."""
-    for step in getattr(definition, "notify", ()):
-        if getattr(step, "when", None) == event:
-            return str(getattr(step, "template", ""))
-    return ""
+    """The name of the template sent for the event, for the record: the definition's, or
+    Porth's own (named after the event)."""
+    for rule in getattr(definition, "notify", ()):
+        if getattr(rule, "when", None) == event:
+            return str(getattr(rule, "template", event))
+    return event
 
 
-def _case_fields(case: Case | None, reference: str) -> dict[str, Any]:
-    """What a template's placeholders may read of the case."""
+def _case_fields(case: Case | None, queue: str) -> dict[str, str]:
+    """What a template's placeholders may read of the case (dates as YYYY-MM-DD)."""
     if case is None:
-        return {"reference": reference}
-    return {"reference": case.reference, "status": case.status, "service": case.service}
+        return {}
+    return {
+        "reference": case.reference,
+        "status": case.status,
+        "queue": queue,
+        "submitted_on": timezone.localdate(case.created_at).isoformat(),
+        "due_on": timezone.localdate(case.due_at).isoformat() if case.due_at else "",
+    }
 
 
 def notify(
@@ -60,7 +68,8 @@ def notify(
     language: str,
     answers: dict[str, Any],
     case: Case | None,
-    extra: dict[str, str],
+    queue: str = "",
+    extra: dict[str, str | date],
     address: tuple[str, str] | None = None,
 ) -> Notification | None:
     """Write the notification for `event` (and queue it after the commit), to `address`
@@ -73,7 +82,6 @@ def notify(
     if found is None:
         return None  # the applicant gave no address (or the service asks for none)
     kind, to = found
-    reference = extra.get("reference", "")
     status, detail, subject, body = Status.CREATED, "", "", ""
     try:
         rendered = services.compose(
@@ -82,7 +90,7 @@ def notify(
             kind,
             language,
             answers=answers,
-            case=_case_fields(case, reference),
+            case=_case_fields(case, queue),
             extra=extra,
         )
         if rendered is None:
@@ -104,7 +112,7 @@ def notify(
         case=case,
         status=status,
         status_detail=detail[:300],
-        next_attempt_at=timezone.now() if status == Status.CREATED else None,
+        next_attempt_at=delivery.now() if status == Status.CREATED else None,
     )
     row.set_content(to=to, subject=subject, body=body)
     row.save()
@@ -145,6 +153,8 @@ def on_submitted(
             language=submission.language,
             answers=answers,
             case=case if isinstance(case, Case) else None,
+            # The queue casework opened the case in, named by the definition (no query).
+            queue=next((step.case.queue for step in definition.on_submit), ""),
             extra={
                 "reference": submission.reference,
                 "service_name": definition.name.get(submission.language),
@@ -178,7 +188,7 @@ def on_saved_for_later(
             extra={
                 "service_name": definition.name.get(language),
                 "resume_link": link,
-                "return_by": _date(return_by, language),
+                "return_by": _date(return_by),
             },
             address=(kind, to),
         )
@@ -205,19 +215,20 @@ def on_applicant_event(
         row = submission.definition
         definition = services.stored_definition(row.slug, row.version, row.pk)
         language = submission.language
-        extra = {
+        extra: dict[str, str | date] = {
             "reference": case.reference,
             "service_name": definition.name.get(language),
             "message": text or "",
         }
         if event == "information_requested":
-            extra.update(reply_link=link or "", reply_by=_date(reply_by, language))
+            extra.update(reply_link=link or "", reply_by=_date(reply_by))
         notify(
             definition=definition,
             event=event,
             language=language,
             answers=read_answers(submission),
             case=case,
+            queue=case.queue.slug,
             extra=extra,
         )
 

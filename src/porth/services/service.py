@@ -19,7 +19,6 @@ from .definition import CHECK_ANSWERS, Definition, Page, durations
 from .definition.models import CaseAction
 from .engine.compose import MissingValue, Rendered, compose, contact
 from .models import DefinitionVersion
-from .questions.dates import long_date
 from .questions.messages import message
 from .registry import definitions, get
 
@@ -109,7 +108,6 @@ __all__ = [
     "durations",
     "engine",
     "get",
-    "long_date",
     "message",
     "questions",
     "record_version",

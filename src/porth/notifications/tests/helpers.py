@@ -89,7 +89,7 @@ class Templates:
         *,
         answers: dict[str, Any],
         case: dict[str, Any],
-        extra: dict[str, str],
+        extra: dict[str, Any],
     ) -> Rendered | None:
         self.calls.append(
             {"event": event, "kind": kind, "language": language, "case": case, "extra": extra}

@@ -341,20 +341,23 @@ def test_a_channel_that_is_not_installed_is_a_technical_failure(
     assert row.status_detail == "No notification channel named 'carrier-pigeon' is installed."
 
 
-def test_staff_can_send_a_failed_message_again(
+def test_a_failed_message_reset_by_staff_is_sent_again_with_a_new_window(
     templates: Templates, provider: Provider, clock: Clock, sent_on_commit: Any
 ) -> None:
     provider.script = [PermanentFailure("Refused (400).")]
     row = write()
     delivery.attempt(row.pk)
+    clock.advance(days=5)
 
-    with sent_on_commit:
-        assert delivery.retry(row.pk)
+    with sent_on_commit:  # as the staff's retry action leaves it
+        Notification.objects.filter(pk=row.pk).update(
+            status=Status.CREATED, attempts=0, next_attempt_at=clock.at, status_detail=""
+        )
+        delivery.schedule(row.pk)
 
     row.refresh_from_db()
-    assert (row.status, row.attempts) == (Status.SENDING, 2)
+    assert (row.status, row.attempts, row.started_at) == (Status.SENDING, 1, clock.at)
     assert provider.references() == [row.reference]
-    assert not delivery.retry(row.pk)  # only a failed message
 
 
 def test_the_sweep_is_a_periodic_task_of_every_worker() -> None:

@@ -1,7 +1,7 @@
 """What applicants are told: a message written with the submission or the case's change,
 in their language, queued for a worker after the commit; never a lost submission."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -55,8 +55,13 @@ def test_a_submission_writes_its_confirmation_on_the_case_and_sends_it_after_com
     assert message.subject == f"submitted {submission.reference}"
     assert f"reference={submission.reference}" in message.body
     assert "service_name=Tell us" in message.body
-    assert templates.calls[0]["case"]["reference"] == submission.reference
-    assert templates.calls[0]["case"]["status"] == "new"
+    assert templates.calls[0]["case"] == {
+        "reference": submission.reference,
+        "status": "new",
+        "queue": "applications",
+        "submitted_on": date.today().isoformat(),
+        "due_on": case_of(submission).due_at.date().isoformat(),  # type: ignore[union-attr]
+    }
 
 
 def test_the_address_and_text_are_encrypted_at_rest(
@@ -182,7 +187,7 @@ def test_a_request_for_information_carries_the_words_link_and_date_in_the_applic
     extra = templates.calls[-1]["extra"]
     assert extra["message"] == "Anfonwch lun o'ch bil"
     assert extra["reply_link"] == "https://porth.example/reply/abc"
-    assert extra["reply_by"] == "5 Gorffennaf 2027"
+    assert extra["reply_by"] == date(2027, 7, 5)  # compose writes it in Welsh
     assert extra["reference"] == case.reference
     assert row.read_content()["to"] == "jo@example.com"
 
@@ -219,7 +224,8 @@ def test_saving_for_later_sends_the_link_to_the_address_given(
 
     row = Notification.objects.get()
     assert (row.event, row.case, row.service) == ("saved_for_later", None, "tell-us")
+    assert templates.calls[-1]["case"] == {}
     extra = templates.calls[-1]["extra"]
     assert extra["resume_link"] == "https://porth.example/resume/xyz"
-    assert extra["return_by"] == "5 January 2027"
+    assert extra["return_by"] == date(2027, 1, 5)
     assert provider.received[0].to == "sam@example.com"
