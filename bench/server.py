@@ -43,6 +43,7 @@ class Server:
     log: Path
     pid: int  # the server's main process
     fast_path: str = "on"  # PORTH_FAST_PATH
+    database_url: str = ""  # for other processes on the same database (workers)
 
     @property
     def base(self) -> str:
@@ -110,10 +111,14 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 @contextlib.contextmanager
 def running(
-    database: str = "sqlite", *, collectstatic: bool = True, fast_path: str = "on"
+    database: str = "sqlite",
+    *,
+    collectstatic: bool = True,
+    fast_path: str = "on",
+    extra_env: dict[str, str] | None = None,
 ) -> Iterator[Server]:
     """A freshly set-up production server on a free port of 127.0.0.1, with PORTH_FAST_PATH
-    set to `fast_path`."""
+    set to `fast_path` (and `extra_env` in its environment)."""
     folder = Path(tempfile.mkdtemp(prefix="porth-bench-"))
     log = folder / "server.log"
     env = {
@@ -121,6 +126,7 @@ def running(
         "PORTH_ENV": "dev",  # whitenoise's compressed manifest storage, as in production
         "PYTHONUNBUFFERED": "1",
         "PORTH_FAST_PATH": fast_path,
+        **(extra_env or {}),
     }
     env.pop("DJANGO_SETTINGS_MODULE", None)
     created_pg = False
@@ -159,7 +165,7 @@ def running(
             if time.monotonic() > deadline:
                 raise RuntimeError(f"the server did not answer in {START_TIMEOUT:.0f} s; see {log}")
             time.sleep(0.2)
-        yield Server(HOST, port, label, WORKERS, log, process.pid, fast_path)
+        yield Server(HOST, port, label, WORKERS, log, process.pid, fast_path, env["DATABASE_URL"])
     except BaseException:
         if log.exists():
             tail = log.read_text(errors="replace").splitlines()[-30:]
