@@ -28,6 +28,7 @@ from porth.submissions.service import read_answers
 from porth.submissions.signals import saved_for_later, submitted
 
 from . import delivery
+from .channels import Kind
 from .models import Notification, Status
 
 logger = logging.getLogger(__name__)
@@ -70,7 +71,7 @@ def notify(
     case: Case | None,
     queue: str = "",
     extra: dict[str, str | date],
-    address: tuple[str, str] | None = None,
+    address: tuple[Kind, str] | None = None,
 ) -> Notification | None:
     """Write the notification for `event` (and queue it after the commit), to `address`
     (kind, to) or the applicant's contact in the answers; None if there is nothing to send."""
@@ -190,7 +191,7 @@ def on_saved_for_later(
                 "resume_link": link,
                 "return_by": _date(return_by),
             },
-            address=(kind, to),
+            address=("sms" if kind == "sms" else "email", to),
         )
 
     _safely("saved_for_later", write)
