@@ -1,4 +1,7 @@
+from datetime import timedelta
+
 from django.apps import AppConfig
+from django.conf import settings
 
 
 class BackgroundConfig(AppConfig):
@@ -7,3 +10,8 @@ class BackgroundConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks  # noqa: F401 - registers the system checks
+        from .service import periodic
+        from .tasks import prune_results
+
+        if settings.PORTH_TASKS == "database":  # RQ expires its own results
+            periodic("background.prune_results", every=timedelta(days=1), task=prune_results)

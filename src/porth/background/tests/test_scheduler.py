@@ -144,3 +144,25 @@ def test_a_worker_refuses_to_start_where_tasks_run_as_they_are_enqueued(settings
 
     with pytest.raises(CommandError, match="nothing for a worker to do"):
         call_command("worker")
+
+
+@pytest.mark.django_db
+def test_finished_task_records_are_deleted_after_a_week(settings: Any) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    from porth.background.tasks import prune_results
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    count_run.enqueue()
+    count_run.enqueue()
+    old, new = DBTaskResult.objects.order_by("pk")
+    DBTaskResult.objects.filter(pk=old.pk).update(
+        status="SUCCESSFUL", finished_at=timezone.now() - timedelta(days=8)
+    )
+    DBTaskResult.objects.filter(pk=new.pk).update(
+        status="SUCCESSFUL", finished_at=timezone.now() - timedelta(days=6)
+    )
+
+    prune_results.call()  # as a worker runs it
+
+    assert list(DBTaskResult.objects.values_list("pk", flat=True)) == [new.pk]
