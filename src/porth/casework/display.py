@@ -15,7 +15,7 @@ from porth.submissions.service import read_answers
 from porth.utils.crypto import decrypt
 
 from .actions import event_context
-from .models import Case
+from .models import Case, CaseEvent
 from .transitions import STATES
 
 LANGUAGE = "en"  # staff pages are English only
@@ -32,7 +32,10 @@ TITLES = {
     "approve": "Approved",
     "reject": "Rejected",
     "close": "Closed",
+    "notification_failed": "Message to the applicant not sent",
 }
+# Events Porth itself records (no member of staff, nor the applicant, did them).
+BY_PORTH = {"notification_failed"}
 
 
 def definition_of(submission: Submission) -> Definition:
@@ -89,6 +92,12 @@ class TimelineEntry:
     text: str
 
 
+def _who(event: CaseEvent) -> str:
+    if event.actor is not None:
+        return str(event.actor)
+    return "Porth" if event.kind in BY_PORTH else "The applicant"
+
+
 def timeline(case: Case) -> list[TimelineEntry]:
     entries = []
     for event in case.events.select_related("actor"):
@@ -108,7 +117,7 @@ def timeline(case: Case) -> list[TimelineEntry]:
             TimelineEntry(
                 kind=event.kind,
                 title=title,
-                actor=str(event.actor) if event.actor else "The applicant",
+                actor=_who(event),
                 at=event.at,
                 text=str(detail.get("text", "")),
             )

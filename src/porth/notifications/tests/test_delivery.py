@@ -377,3 +377,17 @@ def test_a_failure_on_a_saved_journeys_message_has_no_case_to_go_on(
 
     assert delivery.attempt(row.pk) == "permanent-failure"
     assert not CaseEvent.objects.filter(case=case, kind="notification_failed").exists()
+
+
+def test_staff_read_on_the_timeline_that_porth_could_not_send_the_message(
+    templates: Templates, provider: Provider, clock: Clock
+) -> None:
+    from porth.casework.display import timeline
+
+    row = write({"email": "jo@example..com"})
+    delivery.attempt(row.pk)
+
+    entry = timeline(row.case)[-1]  # type: ignore[arg-type]
+    assert (entry.title, entry.actor) == ("Message to the applicant not sent", "Porth")
+    assert entry.text.startswith("Email not sent (confirmation of the application): ")
+    assert "The email address is not valid." in entry.text
