@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from porth.casework.models import Case
 from porth.casework.signals import applicant_event
+from porth.fastpath import sql
 from porth.services import service as services
 from porth.services.service import Definition
 from porth.submissions.service import read_answers
@@ -116,7 +117,7 @@ def notify(
         next_attempt_at=delivery.now() if status == Status.CREATED else None,
     )
     row.set_content(to=to, subject=subject, body=body)
-    row.save()
+    sql.insert(row)  # with the statement built once: every submission may write one
     if status == Status.CREATED:
         delivery.schedule(row.pk)
     else:
