@@ -2,7 +2,7 @@
 processes (two at a time, each with its scheduler) on a database of their own (a SQLite file,
 or a fresh PostgreSQL database when the tests run on PostgreSQL), and on Redis with RQ when
 redis-server is installed; SIGKILLed while a slow fake provider is taking messages, then
-started again.
+started again, and at the end stopped as a service manager stops them (SIGTERM).
 """
 
 import contextlib
@@ -121,6 +121,14 @@ class Site:
                 )
             )
 
+    def stop_workers(self) -> list[int]:
+        """SIGTERM, as systemd stops a service: each finishes its task and exits."""
+        for worker in self.workers:
+            worker.send_signal(signal.SIGTERM)
+        codes = [worker.wait(timeout=30) for worker in self.workers]
+        self.workers = []
+        return codes
+
     def kill_workers(self) -> None:
         for worker in self.workers:
             with contextlib.suppress(ProcessLookupError):
@@ -178,6 +186,7 @@ def test_workers_killed_mid_batch_lose_nothing_and_send_nothing_twice(site: Site
 
         site.start_workers(2)
         _until("every message is delivered", all_delivered)
+        assert site.stop_workers() == [0, 0]
     except AssertionError:
         print(site.logs())
         raise
