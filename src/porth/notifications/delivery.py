@@ -38,6 +38,7 @@ from porth.casework import service as casework
 
 from . import addresses
 from .channels import (
+    Channel,
     Failure,
     Message,
     PermanentFailure,
@@ -155,30 +156,12 @@ def _send(row: Notification, *, unsure: bool) -> tuple[Sent | Failure, bool]:
     got the message (False: an error we did not expect, or the provider could not be asked
     whether an earlier attempt arrived)."""
     try:
-        chosen = channel(row.channel)
-    except LookupError:
-        return TechnicalFailure(
-            f"No notification channel named {row.channel!r} is installed."
-        ), True
-    if row.kind not in chosen.kinds:
-        kind = Kind(row.kind).label.lower()
-        return TechnicalFailure(f"The {row.channel} channel cannot send a {kind}."), True
-    content = row.read_content()
-    if not content["body"]:
-        return PermanentFailure("The message was erased before it could be sent."), True
-    try:
-        to = addresses.check(row.kind, content["to"])
-    except addresses.Invalid as invalid:
-        return PermanentFailure(invalid.message), True
-    message = Message(
-        reference=row.reference,
-        kind=row.kind,  # type: ignore[arg-type]  # a Kind value, checked above
-        to=to,
-        subject=content["subject"],
-        body=content["body"],
-        language=row.language,
-        service=row.service,
-    )
+        chosen, message = _prepare(row)
+    except Failure as failure:
+        return failure, True
+    except Exception as error:  # a fault in Porth before anything was sent
+        logger.exception("Notification %s could not be prepared", row.reference)
+        return TechnicalFailure(f"An error in Porth ({type(error).__name__})."), True
     step = "find"
     try:
         if unsure and (found := chosen.find(row.reference)) is not None:
@@ -191,6 +174,36 @@ def _send(row: Notification, *, unsure: bool) -> tuple[Sent | Failure, bool]:
     except Exception as error:  # a fault in the channel: the message may have gone
         logger.exception("The %s channel failed on notification %s", row.channel, row.reference)
         return TemporaryFailure(f"An unexpected error in Porth ({type(error).__name__})."), False
+
+
+def _prepare(row: Notification) -> tuple[Channel, Message]:
+    """The channel and the message to give it, or a Failure saying why there are none."""
+    try:
+        chosen = channel(row.channel)
+    except LookupError:
+        raise TechnicalFailure(
+            f"No notification channel named {row.channel!r} is installed."
+        ) from None
+    if row.kind not in chosen.kinds:
+        what = "an email" if row.kind == "email" else "a text message"
+        raise TechnicalFailure(f"The {row.channel} channel cannot send {what}.")
+    content = row.read_content()
+    if not content["body"]:
+        raise PermanentFailure("The message was erased before it could be sent.")
+    try:
+        to = addresses.check(row.kind, content["to"])
+    except addresses.Invalid as invalid:
+        raise PermanentFailure(invalid.message) from None
+    message = Message(
+        reference=row.reference,
+        kind="sms" if row.kind == "sms" else "email",
+        to=to,
+        subject=content["subject"],
+        body=content["body"],
+        language=row.language,
+        service=row.service,
+    )
+    return chosen, message
 
 
 def backoff(attempts: int, retry_after: float | None = None) -> float:

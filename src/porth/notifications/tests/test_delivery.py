@@ -391,3 +391,28 @@ def test_staff_read_on_the_timeline_that_porth_could_not_send_the_message(
     assert (entry.title, entry.actor) == ("Message to the applicant not sent", "Porth")
     assert entry.text.startswith("Email not sent (confirmation of the application): ")
     assert "The email address is not valid." in entry.text
+
+
+def test_a_message_that_cannot_be_read_is_a_technical_failure_not_a_stuck_one(
+    templates: Templates, provider: Provider, clock: Clock
+) -> None:
+    row = write()
+    Notification.objects.filter(pk=row.pk).update(key_id="removed")  # its key was removed
+
+    assert delivery.attempt(row.pk) == "technical-failure"
+    row.refresh_from_db()
+    assert row.status_detail == "An error in Porth (KeyError_)."
+    assert provider.calls == 0
+
+
+def test_a_channel_for_email_only_cannot_send_a_text_message(
+    templates: Templates, provider: Provider, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from .fakes import FakeChannel
+
+    monkeypatch.setattr(FakeChannel, "kinds", frozenset({"email"}))
+    row = write({"phone": "07700 900123"})
+
+    assert delivery.attempt(row.pk) == "technical-failure"
+    row.refresh_from_db()
+    assert row.status_detail == "The fake channel cannot send a text message."
