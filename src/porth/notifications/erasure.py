@@ -14,7 +14,7 @@ from django.db.models import Q, QuerySet
 
 from porth.utils.erasure import Personal, count_all, erase_all
 
-from .models import PENDING, Notification
+from .models import Notification, in_delivery
 
 # Personal data found by a notification's id, and what it becomes. A model that holds a
 # copy of what was sent adds one line here.
@@ -27,14 +27,15 @@ PERSONAL: list[Personal] = [
 
 def to_erase(service: str, before: datetime) -> QuerySet[Notification]:
     """The service's notifications to erase: made before `before`, or about a case whose
-    answers were erased or are older than that; sent (or given up on), not erased yet."""
+    answers were erased or are older than that; sent (or given up on), not erased yet. One
+    the provider took and gives no receipt for stays "sending": it is erased all the same."""
     return Notification.objects.filter(
         Q(created_at__lt=before)
         | Q(case__submission__erased_at__isnull=False)
         | Q(case__submission__submitted_at__lt=before),
         service=service,
         erased_at__isnull=True,
-    ).exclude(status__in=PENDING)
+    ).exclude(in_delivery())
 
 
 def next_to_erase(service: str, before: datetime, limit: int) -> list[int]:

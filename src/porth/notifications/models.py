@@ -24,9 +24,18 @@ class Status(models.TextChoices):
     TECHNICAL_FAILURE = "technical-failure", "Technical failure"
 
 
-# Statuses in which the worker still has something to do.
+# Statuses in which the worker may still have something to do.
 PENDING = [Status.CREATED, Status.SENDING, Status.TEMPORARY_FAILURE]
 FAILED = [Status.PERMANENT_FAILURE, Status.TECHNICAL_FAILURE]
+
+
+def in_delivery() -> models.Q:
+    """Notifications a worker still has to deal with: written and not yet sent, due to be
+    tried again, or being sent (a worker's lease runs). A message the provider has taken is
+    "sending" with nothing due (a receipt may follow, or never: SMTP), and is done here."""
+    return models.Q(status=Status.CREATED) | models.Q(
+        status__in=[Status.SENDING, Status.TEMPORARY_FAILURE], next_attempt_at__isnull=False
+    )
 
 
 class Kind(models.TextChoices):

@@ -44,9 +44,9 @@ def _date(value: datetime | None) -> date | str:
 def _template(definition: Definition, event: str) -> str:
     """The name of the template sent for the event, for the record: the definition's, or
     Porth's own (named after the event)."""
-    for rule in getattr(definition, "notify", ()):
-        if getattr(rule, "when", None) == event:
-            return str(getattr(rule, "template", event))
+    for rule in definition.notify:
+        if rule.when == event:
+            return rule.template
     return event
 
 

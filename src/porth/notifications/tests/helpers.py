@@ -1,9 +1,8 @@
 """Submissions, cases and templates for the notification tests.
 
-`templates` stands in for the definition's templates (porth.services.service.compose and
-contact, written at the same time by the templates work): the tests of delivery are about
-what happens to a message, not about its words, so they say what compose gives and see
-what the receivers made of it.
+The test service has templates of its own (a confirmation by email or text message, a
+rejection with its reason; approvals send nothing); `templates` spies on compose and can
+make it fail, as a template can at send time (a missing value) or as a fault in Porth would.
 """
 
 from collections.abc import Iterator
@@ -37,6 +36,27 @@ pages:
       - {id: phone, type: phone, label: {en: Phone, cy: Ffôn}, required: false}
 on_submit:
   - case: {queue: applications, sla: P10D, name: full_name}
+contact: {email: email, phone: phone}
+placeholders:
+  decide_by: case.due_on
+templates:
+  confirmation:
+    email:
+      subject: {en: "Application received: ((reference))", cy: "Cais wedi dod i law: ((reference))"}
+      body:
+        en: "Dear ((full_name)), your reference is ((reference)). We will decide by ((decide_by))."
+        cy: "Annwyl ((full_name)), eich cyfeirnod yw ((reference)). Byddwn yn penderfynu erbyn ((decide_by))."
+    sms:
+      body: {en: "We have your application, ((reference)).", cy: "Mae eich cais gennym, ((reference))."}
+  rejected:
+    email:
+      subject: {en: "Your application ((reference))", cy: "Eich cais ((reference))"}
+      body: {en: "We cannot accept it: ((message))", cy: "Ni allwn ei dderbyn: ((message))"}
+    sms:
+      body: {en: "Not accepted: ((message))", cy: "Heb ei dderbyn: ((message))"}
+notify:
+  - {when: submitted, template: confirmation}
+  - {when: rejected, template: rejected}
 """
 
 
@@ -58,65 +78,40 @@ def case_of(submission: Submission) -> Case:
     return Case.objects.get(submission=submission)
 
 
-@dataclass(frozen=True)
-class Rendered:
-    subject: str
-    body: str
-
-
-class MissingValue(Exception):
-    def __init__(self, placeholder: str) -> None:
-        self.placeholder = placeholder
-        self.message = f"There is no value for ((({placeholder}))) in this application."
-        super().__init__(self.message)
-
-
 @dataclass
 class Templates:
-    """compose() and contact() as the definition would answer them, recorded."""
+    """compose() as the receivers call it, recorded, and made to fail when a test says."""
 
     missing: str | None = None  # compose says this placeholder has no value
-    error: Exception | None = None  # compose fails with this
-    events: set[str] | None = None  # events with a template (None: all of them)
+    error: Exception | None = None  # compose fails with this (a fault in Porth)
     calls: list[dict[str, Any]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.real = services.compose
 
     def compose(
         self,
         definition: Definition,
         event: str,
-        kind: str,
+        kind: Any,
         language: str,
         *,
         answers: dict[str, Any],
         case: dict[str, Any],
         extra: dict[str, Any],
-    ) -> Rendered | None:
+    ) -> Any:
         self.calls.append(
             {"event": event, "kind": kind, "language": language, "case": case, "extra": extra}
         )
         if self.error is not None:
             raise self.error
         if self.missing is not None:
-            raise MissingValue(self.missing)
-        if self.events is not None and event not in self.events:
-            return None
-        words = " ".join(f"{key}={value}" for key, value in sorted(extra.items()))
-        subject = f"{event} {extra.get('reference', '')}".strip() if kind == "email" else ""
-        return Rendered(subject=subject, body=f"[{language}] {words}")
-
-    def contact(self, definition: Definition, answers: dict[str, Any]) -> tuple[str, str] | None:
-        if answers.get("email"):
-            return "email", str(answers["email"])
-        if answers.get("phone"):
-            return "sms", str(answers["phone"])
-        return None
+            raise services.MissingValue(event, self.missing)
+        return self.real(definition, event, kind, language, answers=answers, case=case, extra=extra)
 
 
 @pytest.fixture
 def templates(monkeypatch: pytest.MonkeyPatch) -> Iterator[Templates]:
-    stand_in = Templates()
-    monkeypatch.setattr(services, "compose", stand_in.compose, raising=False)
-    monkeypatch.setattr(services, "contact", stand_in.contact, raising=False)
-    monkeypatch.setattr(services, "MissingValue", MissingValue, raising=False)
-    monkeypatch.setattr(services, "Rendered", Rendered, raising=False)
-    yield stand_in
+    spy = Templates()
+    monkeypatch.setattr(services, "compose", spy.compose)
+    yield spy

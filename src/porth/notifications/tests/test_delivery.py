@@ -416,3 +416,18 @@ def test_a_channel_for_email_only_cannot_send_a_text_message(
     assert delivery.attempt(row.pk) == "technical-failure"
     row.refresh_from_db()
     assert row.status_detail == "The fake channel cannot send a text message."
+
+
+def test_retention_erases_a_sent_message_that_no_receipt_will_follow_but_not_one_in_flight(
+    templates: Templates, provider: Provider, clock: Clock
+) -> None:
+    from porth.notifications.service import next_to_erase
+
+    sent = write()
+    delivery.attempt(sent.pk)  # the provider took it: "sending" for good (SMTP sends no receipt)
+    submit({"email": "sam@example.com"})
+    in_flight = Notification.objects.exclude(pk=sent.pk).get()
+    die_while_sending(in_flight, clock, provider, arrived=False)
+
+    later = clock.at + timedelta(days=1)
+    assert next_to_erase("tell-us", later, 10) == [sent.pk]

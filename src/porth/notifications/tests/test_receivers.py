@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from django.db import transaction
+from django.utils import timezone
 
 from porth.casework.models import CaseEvent
 from porth.casework.signals import applicant_event
@@ -50,17 +51,21 @@ def test_a_submission_writes_its_confirmation_on_the_case_and_sends_it_after_com
     )
     assert row.status == Status.SENDING  # the provider took it; a receipt may follow
     [message] = provider.received
+    case = case_of(submission)
     assert message.to == "jo@example.com"
     assert message.reference == row.reference
-    assert message.subject == f"submitted {submission.reference}"
-    assert f"reference={submission.reference}" in message.body
-    assert "service_name=Tell us" in message.body
+    assert message.subject == f"Application received: {submission.reference}"
+    assert message.body == (
+        f"Dear Jo Bloggs, your reference is {submission.reference}. "
+        f"We will decide by {timezone.localdate(case.due_at):%-d %B %Y}."
+    )
+    assert row.template == "confirmation"
     assert templates.calls[0]["case"] == {
         "reference": submission.reference,
         "status": "new",
         "queue": "applications",
-        "submitted_on": date.today().isoformat(),
-        "due_on": case_of(submission).due_at.date().isoformat(),  # type: ignore[union-attr]
+        "submitted_on": timezone.localdate().isoformat(),
+        "due_on": timezone.localdate(case_of(submission).due_at).isoformat(),
     }
 
 
@@ -80,7 +85,7 @@ def test_a_welsh_applicant_is_written_to_in_welsh(templates: Templates, provider
     row = Notification.objects.get()
     assert (row.kind, row.language) == ("sms", "cy")
     assert templates.calls[0]["extra"]["service_name"] == "Dywedwch wrthym"
-    assert row.read_content()["body"].startswith("[cy]")
+    assert row.read_content()["body"].startswith("Mae eich cais gennym")
 
 
 def test_an_applicant_who_gave_no_address_gets_no_message(
@@ -95,11 +100,11 @@ def test_an_applicant_who_gave_no_address_gets_no_message(
 def test_a_service_with_no_template_for_the_event_sends_nothing(
     templates: Templates, provider: Provider
 ) -> None:
-    templates.events = {"approved"}
+    case = case_of(submit({"email": "jo@example.com"}))
 
-    submit({"email": "jo@example.com"})
+    applicant_event.send(sender=type(case), case=case, event="approved", text=None, actor=None)
 
-    assert not Notification.objects.exists()
+    assert list(Notification.objects.values_list("event", flat=True)) == ["submitted"]
 
 
 def test_a_missing_value_fails_the_message_and_says_so_on_the_case(
@@ -113,12 +118,14 @@ def test_a_missing_value_fails_the_message_and_says_so_on_the_case(
     assert Submission.objects.filter(pk=submission.pk).exists()
     row = Notification.objects.get()
     assert row.status == Status.PERMANENT_FAILURE
-    assert row.status_detail == "There is no value for (((first_name))) in this application."
+    assert row.status_detail == (
+        "The template ‘submitted’ needs ((first_name)), which this application does not have"
+    )
     assert provider.calls == 0
     kind, text = timeline(case_of(submission))[-1]
     assert kind == "notification_failed"
     assert "Email not sent (confirmation of the application)" in text
-    assert "(((first_name)))" in text
+    assert "((first_name))" in text
 
 
 def test_a_fault_in_the_templates_never_loses_the_submission(
@@ -184,15 +191,19 @@ def test_a_request_for_information_carries_the_words_link_and_date_in_the_applic
 
     row = Notification.objects.get()
     assert (row.event, row.case, row.language) == ("information_requested", case, "cy")
+    assert row.template == "information_requested"  # Porth's own
     extra = templates.calls[-1]["extra"]
     assert extra["message"] == "Anfonwch lun o'ch bil"
     assert extra["reply_link"] == "https://porth.example/reply/abc"
-    assert extra["reply_by"] == date(2027, 7, 5)  # compose writes it in Welsh
+    assert extra["reply_by"] == date(2027, 7, 5)
     assert extra["reference"] == case.reference
-    assert row.read_content()["to"] == "jo@example.com"
+    content = row.read_content()
+    assert content["to"] == "jo@example.com"
+    assert "Anfonwch lun o'ch bil" in content["body"]
+    assert "5 Gorffennaf 2027" in content["body"]
 
 
-@pytest.mark.parametrize("event", ["approved", "rejected", "message"])
+@pytest.mark.parametrize("event", ["rejected", "message"])
 def test_decisions_and_messages_reach_the_applicant(
     event: str, templates: Templates, provider: Provider, django_capture_on_commit_callbacks: Any
 ) -> None:
@@ -205,6 +216,7 @@ def test_decisions_and_messages_reach_the_applicant(
     assert row.case == case
     assert templates.calls[-1]["extra"]["message"] == "Words"
     assert provider.references()[-1] == row.reference
+    assert "Words" in provider.received[-1].body
 
 
 def test_saving_for_later_sends_the_link_to_the_address_given(
@@ -228,4 +240,7 @@ def test_saving_for_later_sends_the_link_to_the_address_given(
     extra = templates.calls[-1]["extra"]
     assert extra["resume_link"] == "https://porth.example/resume/xyz"
     assert extra["return_by"] == date(2027, 1, 5)
-    assert provider.received[0].to == "sam@example.com"
+    [message] = provider.received
+    assert message.to == "sam@example.com"
+    assert "https://porth.example/resume/xyz" in message.body
+    assert "5 January 2027" in message.body
