@@ -122,10 +122,12 @@ class Site:
             )
 
     def stop_workers(self) -> list[int]:
-        """SIGTERM, as systemd stops a service: each finishes its task and exits."""
+        """SIGTERM, as systemd stops a service: each finishes its task and exits. (RQ's
+        worker may take up to a minute: its Redis listener waits up to 60 s for a message
+        before it sees the stop.)"""
         for worker in self.workers:
             worker.send_signal(signal.SIGTERM)
-        codes = [worker.wait(timeout=30) for worker in self.workers]
+        codes = [worker.wait(timeout=90) for worker in self.workers]
         self.workers = []
         return codes
 
