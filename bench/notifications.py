@@ -194,7 +194,7 @@ def _make(count: int) -> None:
     django.setup()
     from django.db import transaction
 
-    from porth.notifications import delivery
+    from porth.notifications import content, delivery
     from porth.notifications.models import Notification
 
     for number in range(count):
@@ -206,10 +206,13 @@ def _make(count: int) -> None:
                 service="bench",
                 next_attempt_at=delivery.now(),
             )
-            row.set_content(
-                to=f"applicant{number}@example.com",
-                subject=f"Application BN-{number:06d} received",
-                body="We have your application. Your reference is BN-000000.\n" * 5,
+            row.content, row.key_id = content.seal(
+                row.reference,
+                content.Content(
+                    to=f"applicant{number}@example.com",
+                    subject=f"Application BN-{number:06d} received",
+                    body="We have your application. Your reference is BN-000000.\n" * 5,
+                ),
             )
             row.save()
             delivery.schedule(row.pk)

@@ -32,7 +32,7 @@ TITLES = {
     "approve": "Approved",
     "reject": "Rejected",
     "close": "Closed",
-    "notification_failed": "Message to the applicant not sent",
+    "notification_failed": "Message to the applicant failed",
 }
 # Events Porth itself records (no member of staff, nor the applicant, did them).
 BY_PORTH = {"notification_failed"}

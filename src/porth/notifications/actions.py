@@ -1,7 +1,6 @@
 """Changes to notifications that people make or that providers report: atomic, side effects
 on commit. What staff do and see is written to the audit log in the same transaction."""
 
-import importlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +13,8 @@ from porth.audit.service import record
 from porth.casework import service as casework
 from porth.casework.models import Case
 
+from . import delivery
+from .delivery import WHAT
 from .models import FAILED, Kind, Notification, Status
 
 
@@ -77,9 +78,7 @@ def retry(notification: Notification, *, actor: Any, request: HttpRequest | None
 
 def _schedule(notification_id: int) -> None:
     """Queue the delivery task once the transaction commits (delivery.schedule waits for
-    the commit itself). porth.notifications.delivery is written beside this module: looked
-    up by name until both are on main."""
-    delivery: Any = importlib.import_module("porth.notifications.delivery")
+    the commit itself)."""
     delivery.schedule(notification_id)
 
 
@@ -128,15 +127,6 @@ RECEIPT_DETAIL = {
 }
 FINAL = {Status.DELIVERED, Status.PERMANENT_FAILURE, Status.TECHNICAL_FAILURE}
 FAILURES = {Status.PERMANENT_FAILURE, Status.TEMPORARY_FAILURE, Status.TECHNICAL_FAILURE}
-# Words for the case timeline: what the message was (as the delivery task words it).
-WHAT = {
-    "submitted": "confirmation of the application",
-    "information_requested": "request for more information",
-    "approved": "decision (approved)",
-    "rejected": "decision (rejected)",
-    "message": "message from a caseworker",
-    "saved_for_later": "link to resume the application",
-}
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,7 @@ from django.utils import timezone
 
 from porth.casework import service as casework
 
-from . import addresses
+from . import addresses, content
 from .channels import (
     Channel,
     Failure,
@@ -187,19 +187,19 @@ def _prepare(row: Notification) -> tuple[Channel, Message]:
     if row.kind not in chosen.kinds:
         what = "an email" if row.kind == "email" else "a text message"
         raise TechnicalFailure(f"The {row.channel} channel cannot send {what}.")
-    content = row.read_content()
-    if not content["body"]:
+    text = content.read(row)
+    if text is None:
         raise PermanentFailure("The message was erased before it could be sent.")
     try:
-        to = addresses.check(row.kind, content["to"])
+        to = addresses.check(row.kind, text["to"])
     except addresses.Invalid as invalid:
         raise PermanentFailure(invalid.message) from None
     message = Message(
         reference=row.reference,
         kind="sms" if row.kind == "sms" else "email",
         to=to,
-        subject=content["subject"],
-        body=content["body"],
+        subject=text["subject"],
+        body=text["body"],
         language=row.language,
         service=row.service,
     )

@@ -7,12 +7,9 @@ staff who know Notify read it the same way.
 """
 
 import uuid
-from typing import Any
 
 from django.db import models
 from django.utils import timezone
-
-from porth.utils.crypto import decrypt, encrypt
 
 
 class Status(models.TextChoices):
@@ -107,20 +104,6 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.reference} ({self.status})"
-
-    def _context(self) -> str:
-        return f"notification:{self.reference}"
-
-    def set_content(self, *, to: str, subject: str, body: str) -> None:
-        """Encrypt the address and the text (bound to this notification's reference)."""
-        data = {"to": to, "subject": subject, "body": body}
-        self.content, self.key_id = encrypt(data, context=self._context())
-
-    def read_content(self) -> dict[str, Any]:
-        """{"to", "subject", "body"}: empty strings once erased."""
-        if not self.content:
-            return {"to": "", "subject": "", "body": ""}
-        return dict(decrypt(self.content, self.key_id, context=self._context()))
 
 
 class OutboxMessage(models.Model):

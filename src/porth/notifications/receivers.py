@@ -28,7 +28,7 @@ from porth.services.service import Definition
 from porth.submissions.service import read_answers
 from porth.submissions.signals import saved_for_later, submitted
 
-from . import delivery
+from . import content, delivery
 from .channels import Kind
 from .models import Notification, Status
 
@@ -116,7 +116,9 @@ def notify(
         status_detail=detail[:300],
         next_attempt_at=delivery.now() if status == Status.CREATED else None,
     )
-    row.set_content(to=to, subject=subject, body=body)
+    row.content, row.key_id = content.seal(
+        row.reference, content.Content(to=to, subject=subject, body=body)
+    )
     sql.insert(row)  # with the statement built once: every submission may write one
     if status == Status.CREATED:
         delivery.schedule(row.pk)

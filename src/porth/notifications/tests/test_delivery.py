@@ -388,7 +388,7 @@ def test_staff_read_on_the_timeline_that_porth_could_not_send_the_message(
     delivery.attempt(row.pk)
 
     entry = timeline(row.case)[-1]  # type: ignore[arg-type]
-    assert (entry.title, entry.actor) == ("Message to the applicant not sent", "Porth")
+    assert (entry.title, entry.actor) == ("Message to the applicant failed", "Porth")
     assert entry.text.startswith("Email not sent (confirmation of the application): ")
     assert "The email address is not valid." in entry.text
 

@@ -80,7 +80,7 @@ def test_a_permanent_failure_goes_on_the_case_timeline(client: Client) -> None:
     assert "email address does not exist" in notification.status_detail
     assert "jo.bloggs" not in notification.status_detail
     (entry,) = [e for e in timeline(case) if e.kind == "notification_failed"]
-    assert entry.title == "Notification failed"
+    assert entry.title == "Message to the applicant failed"
     assert entry.text.startswith(
         "Email not delivered (confirmation of the application): "
         "GOV.UK Notify could not deliver it: the email address does not exist"

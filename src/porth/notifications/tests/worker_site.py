@@ -56,7 +56,7 @@ def _register_slow_channel() -> None:
 def make(count: int) -> None:
     from django.db import transaction
 
-    from porth.notifications import delivery
+    from porth.notifications import content, delivery
     from porth.notifications.models import Notification
 
     for number in range(count):
@@ -64,7 +64,10 @@ def make(count: int) -> None:
             row = Notification(
                 kind="email", channel="slow-fake", event="submitted", service="tell-us"
             )
-            row.set_content(to=f"applicant{number}@example.com", subject="Hello", body="Hi")
+            row.content, row.key_id = content.seal(
+                row.reference,
+                content.Content(to=f"applicant{number}@example.com", subject="Hello", body="Hi"),
+            )
             row.save()
             delivery.schedule(row.pk)
 
