@@ -84,10 +84,17 @@ def _answers(port: int) -> bool:
 
 def _until[T](what: str, condition: Callable[[], T | None]) -> T:
     deadline = time.monotonic() + DEADLINE
-    while not (found := condition()):
+    while not (found := _quietly(condition)):
         assert time.monotonic() < deadline, f"{what}: not within {DEADLINE:g} s"
         time.sleep(0.1)
     return found
+
+
+def _quietly[T](condition: Callable[[], T | None]) -> T | None:
+    try:
+        return condition()
+    except FileNotFoundError:  # not written yet
+        return None
 
 
 class Site:
@@ -151,6 +158,7 @@ def site(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Site]:
             "PORTH_TASKS": request.param,
             "DATABASE_URL": stack.enter_context(_database(tmp_path)),
             "PORTH_FAKE_PROVIDER": str(tmp_path / "provider.log"),
+            "PORTH_FAKE_HANG": str(tmp_path / "hang"),
             # A worker has 2 s to send; lost tasks are looked for every second.
             "PORTH_DELIVERY_LEASE": "2",
             "PORTH_DELIVERY_SWEEP": "1",
@@ -176,14 +184,20 @@ def test_workers_killed_mid_batch_lose_nothing_and_send_nothing_twice(site: Site
     def all_delivered() -> bool:
         return all(row["status"] == "delivered" for row in site.rows())
 
+    hang = Path(site.env["PORTH_FAKE_HANG"])
+    hung = hang.with_suffix(".hung")
     try:
         site.start_workers(2)
         _until("the workers send a quarter", lambda: len(sent()) >= MESSAGES // 4)
+        hang.touch()  # each worker's next send stops half way
+        _until("both workers hang in a send", lambda: len(hung.read_text().split()) >= 2)
         site.kill_workers()
+        hang.unlink()
 
-        # Killed while sending: a row still claimed (the provider may or may not have it).
+        # Killed while sending: rows still claimed (the provider may or may not have them).
         rows = site.rows()
-        assert any(row["status"] == "sending" and row["leased"] for row in rows), rows
+        claimed = [row for row in rows if row["status"] == "sending" and row["leased"]]
+        assert len(claimed) == 2, rows
         assert any(row["status"] == "created" for row in rows)
 
         site.start_workers(2)

@@ -2,9 +2,11 @@
 of their own: `python -m porth.notifications.tests.worker_site make 40 | worker | report`.
 
 The provider is a file (PORTH_FAKE_PROVIDER): a line per message it accepted, written half
-way through a slow send, so that a worker killed at any moment may die before the provider
-has the message or after it (before the worker recorded it). `find` reads the file, as
-Notify's look-up by reference answers from what Notify has.
+way through a slow send. While the file PORTH_FAKE_HANG exists, a send hangs, before the
+provider has the message or after it (before the worker can record it), by the message's
+reference, and says so in PORTH_FAKE_HANG + ".hung": the test then kills the workers in the
+middle of a send, for sure. `find` reads the file, as Notify's look-up by reference answers
+from what Notify has.
 
 The environment says where the database is (DATABASE_URL) and which backend carries the
 tasks (PORTH_TASKS); used by test_faults.py and nothing else.
@@ -30,6 +32,23 @@ def accepted(path: Path | None = None) -> list[str]:
     return path.read_text().split() if path.exists() else []
 
 
+def _append(path: Path, line: str) -> None:
+    with path.open("a") as log:
+        fcntl.flock(log, fcntl.LOCK_EX)  # two workers write to it
+        log.write(line + "\n")
+        log.flush()
+        os.fsync(log.fileno())
+
+
+def _hang(reference: str) -> None:
+    """Hang while the test asks (until it kills this worker)."""
+    gate = Path(os.environ["PORTH_FAKE_HANG"])
+    if gate.exists():
+        _append(gate.with_suffix(".hung"), reference)
+        while gate.exists():
+            time.sleep(0.05)
+
+
 def _register_slow_channel() -> None:
     from porth.notifications.channels import Channel, Message, Sent, register
 
@@ -38,12 +57,13 @@ def _register_slow_channel() -> None:
         name = "slow-fake"
 
         def send(self, message: Message) -> Sent:
+            after = int(message.reference, 16) % 2 == 0  # hang after the provider has it
             time.sleep(SLOW / 2)
-            with _provider().open("a") as log:
-                fcntl.flock(log, fcntl.LOCK_EX)  # two workers write to it
-                log.write(message.reference + "\n")
-                log.flush()
-                os.fsync(log.fileno())
+            if not after:
+                _hang(message.reference)
+            _append(_provider(), message.reference)
+            if after:
+                _hang(message.reference)
             time.sleep(SLOW / 2)
             return Sent(provider_id=f"slow-{message.reference}", delivered=True)
 
