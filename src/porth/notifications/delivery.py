@@ -52,11 +52,12 @@ from .models import Kind, Notification, Status
 logger = logging.getLogger(__name__)
 
 # Retries: the n-th waits a random time up to BASE · 2^(n-1), at most CAP (full jitter, so
-# that messages that failed together do not come back together), or what the provider asked
-# (retry_after) if longer. After GIVE_UP from its creation, a message is abandoned, as
-# GOV.UK Notify abandons one after 72 hours.
+# that messages that failed together do not come back together), never under MIN, or what
+# the provider asked (retry_after) if longer. GIVE_UP after its first attempt, a message is
+# abandoned, as GOV.UK Notify abandons one after 72 hours.
 BACKOFF_BASE = 30.0
 BACKOFF_CAP = 3600.0
+BACKOFF_MIN = 5.0
 GIVE_UP = timedelta(hours=72)
 # The sweep queues at most this many rows at a time (the next sweep takes the rest).
 SWEEP_BATCH = 1000
@@ -207,9 +208,10 @@ def _prepare(row: Notification) -> tuple[Channel, Message]:
 
 
 def backoff(attempts: int, retry_after: float | None = None) -> float:
-    """Seconds to wait before attempt `attempts + 1` (full jitter, at least a second)."""
+    """Seconds to wait before attempt `attempts + 1` (full jitter, but at least BACKOFF_MIN:
+    more than the clock skew allowed, so that a retry is never due at once)."""
     ceiling = min(BACKOFF_CAP, BACKOFF_BASE * 2 ** max(attempts - 1, 0))
-    delay = max(1.0, random.uniform(0, ceiling))
+    delay = max(BACKOFF_MIN, random.uniform(0, ceiling))
     return max(delay, retry_after or 0.0)
 
 
