@@ -128,6 +128,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     from django.core.management import call_command
 
     (Path(__file__).resolve().parents[2] / "var").mkdir(exist_ok=True)
+    # Links in messages (resume a journey, reply to a request) lead to this server, also
+    # when it is bound elsewhere than 127.0.0.1:8000; the worker inherits it.
+    os.environ.setdefault("PORTH_BASE_URL", f"http://{args.bind}")
     _django()
     if not _deployable():
         return 1
