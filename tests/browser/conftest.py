@@ -558,3 +558,18 @@ class Audit:
 @pytest.fixture
 def audit(js_page: Any) -> Audit:
     return Audit(js_page)
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings: Any) -> None:
+    # The live server checks real passwords; a slow hasher would only slow the tests down.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def council() -> Any:
+    """The organisation that owns the example services."""
+    from porth.accounts import demo
+    from porth.accounts.tests.factories import OrganisationFactory
+
+    return OrganisationFactory(slug=demo.HOME, name="Example Council")

@@ -7,15 +7,8 @@ from typing import Any
 
 import pytest
 
-from porth.accounts import demo, totp
-from porth.accounts.models import Organisation, Role, User
-from porth.accounts.tests.factories import (
-    PASSWORD,
-    MembershipFactory,
-    OrganisationFactory,
-    TOTPDeviceFactory,
-    UserFactory,
-)
+from porth.accounts.models import Organisation
+from porth.accounts.tests.browser import caseworker, sign_in
 from porth.casework.tests.helpers import make_case
 from porth.notifications.channels import Message, channel
 from porth.notifications.models import Notification, Status
@@ -25,35 +18,6 @@ from porth.notifications.tests.stubs import scheduled as scheduled  # a fixture
 expect = pytest.importorskip("playwright.sync_api", reason="needs Playwright").expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def council() -> Organisation:
-    org: Organisation = OrganisationFactory(slug=demo.HOME, name="Example Council")
-    return org
-
-
-def caseworker(org: Organisation) -> User:
-    user: User = UserFactory(username="cai", display_name="Cai Caseworker")
-    MembershipFactory(user=user, organisation=org, role=Role.CASEWORKER)
-    TOTPDeviceFactory(user=user, key=totp.key_from_secret(demo.SECRET))
-    return user
-
-
-def sign_in(page: Any, user: User) -> None:
-    page.locator("#username").fill(user.username)
-    page.locator("#password").fill(PASSWORD)
-    page.get_by_role("button", name="Continue").click()
-    page.wait_for_url(re.compile(r"/staff/sign-in/code$"))
-    device = totp.confirmed_device(user)
-    assert device is not None
-    page.get_by_label("Enter your security code").fill(totp.current_code(device))
-    page.get_by_role("button", name="Sign in").click()
 
 
 def messages(org: Organisation) -> tuple[Any, Notification]:

@@ -11,15 +11,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from porth.accounts import demo, totp
-from porth.accounts.models import Organisation, Role, User
-from porth.accounts.tests.factories import (
-    PASSWORD,
-    MembershipFactory,
-    OrganisationFactory,
-    TOTPDeviceFactory,
-    UserFactory,
-)
+from porth.accounts.tests.browser import caseworker, sign_in
 from porth.casework import actions
 from porth.casework.models import Case, InformationRequest, Status
 from porth.casework.signals import applicant_event
@@ -31,11 +23,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SLUG = "apply-for-a-blue-badge"
 TIMEOUT_MS = 10_000
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
@@ -89,32 +76,6 @@ def new_page(browser: Any, live_server: Any) -> Iterator[Callable[[], Any]]:
         assert not problems, "The browser reported errors:\n" + "\n".join(problems)
 
 
-@pytest.fixture
-def council() -> Organisation:
-    org: Organisation = OrganisationFactory(slug=demo.HOME, name="Example Council")
-    return org
-
-
-def caseworker(org: Organisation) -> User:
-    user: User = UserFactory(username="cai", display_name="Cai Caseworker")
-    MembershipFactory(user=user, organisation=org, role=Role.CASEWORKER)
-    TOTPDeviceFactory(user=user, key=totp.key_from_secret(demo.SECRET))
-    return user
-
-
-def sign_in(page: Any, user: User) -> None:
-    page.goto("/staff/sign-in")
-    page.locator("#username").fill(user.username)
-    page.locator("#password").fill(PASSWORD)
-    page.get_by_role("button", name="Continue").click()
-    page.wait_for_url(re.compile(r"/staff/sign-in/code$"))
-    device = totp.confirmed_device(user)
-    assert device is not None
-    page.get_by_label("Enter your security code").fill(totp.current_code(device))
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r"/staff/$|/staff/cases$"))
-
-
 @pytest.mark.parametrize("language", ["en", "cy"])
 def test_applicant_replies_to_a_request_for_information(
     page, new_page, act, words, journeys, council, links, language
@@ -127,7 +88,9 @@ def test_applicant_replies_to_a_request_for_information(
     reference = act.send(citizen, SLUG, language)
 
     # The caseworker asks for more.
+    page.goto("/staff/sign-in")
     sign_in(page, caseworker(council))
+    page.wait_for_url(re.compile(r"/staff/cases$"))
     page.goto(f"/staff/cases/{reference}")
     page.get_by_label("What do you need from the applicant?").fill(
         "Send us a photo of your PIP award letter.\nThe page with the points on it."

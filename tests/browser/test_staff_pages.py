@@ -3,19 +3,11 @@ real pages, find a citizen's case in the queue, claim it, add a note, approve it
 reading the log, and axe-core on every kind of staff page with JavaScript on."""
 
 import re
-from typing import Any
 
 import pytest
 
-from porth.accounts import demo, totp
-from porth.accounts.models import Organisation, Role, User
-from porth.accounts.tests.factories import (
-    PASSWORD,
-    MembershipFactory,
-    OrganisationFactory,
-    TOTPDeviceFactory,
-    UserFactory,
-)
+from porth.accounts.models import Role
+from porth.accounts.tests.browser import give_code, give_password, member, sign_in, sign_out
 from porth.casework import actions
 from porth.casework.models import Case, Status
 from porth.casework.tests.helpers import make_case
@@ -25,54 +17,6 @@ expect = pytest.importorskip("playwright.sync_api", reason="needs Playwright").e
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SLUG = "apply-for-a-blue-badge"
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings: Any) -> None:
-    # The live server checks real passwords; a slow hasher would only slow the tests down.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def council() -> Organisation:
-    """The organisation that owns the example services."""
-    org: Organisation = OrganisationFactory(slug=demo.HOME, name="Example Council")
-    return org
-
-
-def member(org: Organisation, *roles: str, name: str, app: bool = True) -> User:
-    """Staff with these roles and, if `app`, an authenticator app set up with the demo secret."""
-    user: User = UserFactory(username=name.split()[0].lower(), display_name=name)
-    for role in roles:
-        MembershipFactory(user=user, organisation=org, role=role)
-    if app:
-        TOTPDeviceFactory(user=user, key=totp.key_from_secret(demo.SECRET))
-    return user
-
-
-def give_password(page: Any, user: User) -> None:
-    page.locator("#username").fill(user.username)
-    page.locator("#password").fill(PASSWORD)
-    page.get_by_role("button", name="Continue").click()
-
-
-def give_code(page: Any, user: User) -> None:
-    page.wait_for_url(re.compile(r"/staff/sign-in/code$"))
-    device = totp.confirmed_device(user)
-    assert device is not None
-    page.get_by_label("Enter your security code").fill(totp.current_code(device))
-    page.get_by_role("button", name="Sign in").click()
-
-
-def sign_in(page: Any, user: User) -> None:
-    """From the sign-in page, both steps as the user would take them."""
-    give_password(page, user)
-    give_code(page, user)
-
-
-def sign_out(page: Any) -> None:
-    page.get_by_role("button", name=re.compile(r"^Sign out")).click()
-    page.wait_for_url(re.compile(r"/staff/sign-in$"))
 
 
 def test_caseworker_works_a_citizens_case_and_an_auditor_sees_it(page, act, journeys, council):
