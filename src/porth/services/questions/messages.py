@@ -4,6 +4,7 @@ Question types and rules give a code; this turns it into words. A definition's o
 (a rule's `message`, a question's `messages`) always win.
 """
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -24,6 +25,17 @@ def _name(question: Question, language: str) -> str:
 
 def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
+
+
+# Welsh joins "i" (to, for) with the word after it when that is the article or a possessive:
+# "Rhaid i'ch ateb", "Rhaid i'r rhif", never "Rhaid i eich ateb" or "Rhaid i y rhif". The
+# name is put into the sentence after translation, so the join is made here.
+_WELSH_JOINS = {"y": "'r", "yr": "'r", "eich": "'ch", "ein": "'n", "ei": "'w", "eu": "'w"}
+_WELSH_AFTER_I = re.compile(r"\b([Ii]) (y|yr|eich|ein|ei|eu)\b")
+
+
+def _welsh(text: str) -> str:
+    return _WELSH_AFTER_I.sub(lambda m: m[1] + _WELSH_JOINS[m[2]], text)
 
 
 _MESSAGES: dict[str, Callable[[str, dict[str, Any]], str]] = {
@@ -124,5 +136,7 @@ def message(question: Question, invalid: Invalid) -> str:
         text = _date_missing(name, list(invalid.params["parts"]))
     else:
         text = _MESSAGES[invalid.code](name, dict(invalid.params))
+    if language == "cy":
+        text = _welsh(text)
     # Capitalise the sentence, not the name: in Welsh the name comes later ("Rhaid i …").
     return _cap(text)

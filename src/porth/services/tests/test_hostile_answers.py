@@ -118,7 +118,7 @@ def test_the_length_message_is_in_welsh_on_a_welsh_page(
 
     html = _errors(client.post(f"{PAGE}?lang=cy", {"answer": "1" * 4301}))
 
-    assert "Rhaid i y rhif fod yn 25 nod neu lai" in html
+    assert "Rhaid i&#39;r rhif fod yn 25 nod neu lai" in html  # i'r, escaped
 
 
 # --- Digits: 0 to 9 only ---------------------------------------------------------------
@@ -196,7 +196,7 @@ def test_control_characters_are_refused_in_welsh_too(
 
     html = _errors(client.post(f"{PAGE}?lang=cy", {"answer": "Jo\x07"}))
 
-    assert "Rhaid i eich enw beidio â chynnwys nodau cudd" in html
+    assert "Rhaid i&#39;ch enw beidio â chynnwys nodau cudd" in html  # i'ch, escaped
 
 
 def test_a_textarea_keeps_tabs_and_line_breaks_but_refuses_other_control_characters(

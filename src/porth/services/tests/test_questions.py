@@ -729,3 +729,16 @@ def test_welsh_choice_is_remembered_on_the_next_page(
 
     assert re.search(r'<html[^>]* lang="cy"', html)
     assert _summary_values(html) == ["Ydw"]
+
+
+def test_welsh_messages_join_i_with_the_article_or_possessive_after_it() -> None:
+    from porth.services.questions.messages import _welsh
+
+    assert _welsh("Rhaid i eich ateb fod yn rhif") == "Rhaid i'ch ateb fod yn rhif"
+    assert (
+        _welsh("Rhaid i y dyddiad fod yn y gorffennol") == "Rhaid i'r dyddiad fod yn y gorffennol"
+    )
+    assert _welsh("Rhaid i yr oed fod yn 18") == "Rhaid i'r oed fod yn 18"
+    assert _welsh("Rhaid i ei enw") == "Rhaid i'w enw"
+    # Only "i" on its own, before the whole word: nothing else changes.
+    assert _welsh("Rhaid i ysgol fod ar agor; hi eich") == "Rhaid i ysgol fod ar agor; hi eich"
