@@ -14,16 +14,6 @@ from .helpers import make_case, organisation, signed_in, staff
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def org():
-    return organisation("test-council")
-
-
-@pytest.fixture
-def worker(org):
-    return staff((org, Role.CASEWORKER), name="Cai Worker")
-
-
 def _url(case: Case) -> str:
     return f"/staff/cases/{case.reference}"
 

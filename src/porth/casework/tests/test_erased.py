@@ -8,27 +8,16 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from porth.accounts.models import Role
 from porth.casework import actions
 from porth.casework.models import Case, CaseEvent
 from porth.casework.service import erase_cases
 from porth.submissions.service import erase_submissions, read_answers
 
-from .helpers import make_case, organisation, signed_in, staff
+from .helpers import make_case, signed_in
 
 pytestmark = pytest.mark.django_db
 
 NAME = "Jo Bloggs-Prydderch"
-
-
-@pytest.fixture
-def org():
-    return organisation("test-council")
-
-
-@pytest.fixture
-def worker(org):
-    return staff((org, Role.CASEWORKER), name="Cai Worker")
 
 
 def _erase(case: Case) -> Case:

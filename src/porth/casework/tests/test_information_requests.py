@@ -12,26 +12,15 @@ from django.core.checks import run_checks
 from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
-from porth.accounts.models import Role
 from porth.audit.models import AuditEvent
 from porth.casework import actions, display, replies
 from porth.casework.erasure import erase_cases
 from porth.casework.models import Case, CaseEvent, InformationRequest, Status
 from porth.casework.signals import applicant_event
 
-from .helpers import make_case, organisation, staff
+from .helpers import make_case
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def org():
-    return organisation("test-council")
-
-
-@pytest.fixture
-def worker(org):
-    return staff((org, Role.CASEWORKER), name="Cai Worker")
 
 
 @pytest.fixture

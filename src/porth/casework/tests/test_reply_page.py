@@ -9,25 +9,14 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from porth.accounts.models import Role
 from porth.casework import actions, replies
 from porth.casework.erasure import erase_cases
 from porth.casework.models import Case, CaseEvent, InformationRequest, Status
 from porth.casework.signals import applicant_event
 
-from .helpers import make_case, organisation, signed_in, staff
+from .helpers import make_case, signed_in
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def org():
-    return organisation("test-council")
-
-
-@pytest.fixture
-def worker(org):
-    return staff((org, Role.CASEWORKER), name="Cai Worker")
 
 
 @pytest.fixture
