@@ -10,3 +10,9 @@ from django.dispatch import Signal
 # "information_requested", the absolute URL of the single-use reply page), reply_by (datetime
 # or None: when that link expires), actor (the member of staff).
 applicant_event = Signal()
+
+# Sent inside the transaction that opens a case or changes its status, for performance data.
+# Arguments: case (Case), action (str: "opened", or the action taken: "approve", "reject",
+# "close", "request_information", …), from_status (str: "" when opened), to_status (str),
+# actor (the member of staff, or None).
+case_changed = Signal()

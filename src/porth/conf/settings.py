@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "porth.submissions",
     "porth.casework",
     "porth.notifications",
+    "porth.analytics",
 ]
 
 AUTH_USER_MODEL = "accounts.User"
@@ -381,3 +382,17 @@ PORTH_SAVE_LINKS_PER_ADDRESS = int(os.environ.get("PORTH_SAVE_LINKS_PER_ADDRESS"
 PORTH_SAVE_LINKS_PER_CLIENT = int(os.environ.get("PORTH_SAVE_LINKS_PER_CLIENT", "20"))
 # Request for more information: how long the applicant's reply link works.
 PORTH_REPLY_DAYS = float(os.environ.get("PORTH_REPLY_DAYS", "28"))
+
+# --- Performance data (porth.analytics) ----------------------------------------------
+# Events are written in batches: at most this many at once, and at most this many seconds
+# after they happen (0: each at once, as tests do).
+PORTH_ANALYTICS_BATCH = int(os.environ.get("PORTH_ANALYTICS_BATCH", "500"))
+PORTH_ANALYTICS_FLUSH_SECONDS = float(
+    os.environ.get("PORTH_ANALYTICS_FLUSH_SECONDS", "0" if ENV == "test" else "2")
+)
+# The roll-up counts events every ROLLUP_EVERY seconds, once they are LAG seconds old (so that
+# a batch still being written, or a transaction still open, is not skipped: see rollups.py).
+PORTH_ANALYTICS_ROLLUP_EVERY = float(os.environ.get("PORTH_ANALYTICS_ROLLUP_EVERY", "60"))
+PORTH_ANALYTICS_LAG = float(os.environ.get("PORTH_ANALYTICS_LAG", "0" if ENV == "test" else "30"))
+# Raw events are deleted after this many days (once rolled up); the rollups are kept.
+PORTH_ANALYTICS_RAW_DAYS = float(os.environ.get("PORTH_ANALYTICS_RAW_DAYS", "90"))

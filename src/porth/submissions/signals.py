@@ -15,3 +15,12 @@ submitted = Signal()
 # or "sms"), to (the address the citizen gave), link (absolute URL of the single-use resume
 # link), return_by (datetime: when the link and the answers expire), language ("en"/"cy").
 saved_for_later = Signal()
+
+# Sent as a journey goes on, for performance data (porth.analytics), outside any transaction.
+# Never with an answer or anything the citizen typed.
+# Arguments: kind (str: "page_viewed", "page_answered", "validation_error", "change_used",
+# "back_used", "exit_reached" or "resumed"), journey (Journey: not yet saved when the first
+# page is viewed), page (str: the page id, or "check-answers"), variant (str: the experiment
+# variant shown, "<experiment>:<a|b>", or ""), errors (list of (field id, the message shown, in
+# English) for "validation_error", else []), request (HttpRequest or None).
+journey_event = Signal()
