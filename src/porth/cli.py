@@ -56,6 +56,8 @@ def cmd_load(args: argparse.Namespace) -> int:
     for definition in found.values():
         record_version(definition)
         print(f"loaded {definition.slug} (version {definition.version})")
+        for warning in definition.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
     return 0
 
 

@@ -11,6 +11,6 @@ class ServicesConfig(AppConfig):
         from .definition import Definition, Page
 
         # A definition renders the same for the same slug and version, and a page of it by its
-        # id (the pages that show one name its definition too).
+        # id and experiment variant (the pages that show one name its definition too).
         shells.key_by(Definition, lambda d: ("definition", d.slug, d.version))
-        shells.key_by(Page, lambda p: ("page", p.id))
+        shells.key_by(Page, lambda p: ("page", p.id, p.variant))

@@ -7,14 +7,18 @@ messages to applicants: `compose`, `contact`) and
 import-linter contract (pyproject.toml) checks it.
 """
 
+from collections.abc import Callable
+from datetime import date
 from functools import cache, lru_cache
 
 from django.db import transaction
+from django.utils.translation import get_language
 
 from porth import fastpath
 from porth.fastpath import sql
+from porth.utils import crypto
 
-from . import engine, questions
+from . import engine, experiments, questions
 from .definition import CHECK_ANSWERS, Definition, Page, durations
 from .definition.models import CaseAction
 from .engine.compose import MissingValue, Rendered, compose, contact
@@ -94,6 +98,50 @@ def definition_at(slug: str, version: str) -> Definition | None:
     return found
 
 
+def _experiment_key() -> bytes:
+    # From the index key (PORTH_INDEX_KEY), under a label of its own: secret, so that nobody
+    # can work out a journey's variant, and the same in every worker.
+    return bytes.fromhex(crypto.keyed_hash("assignment", purpose="porth experiments v1"))
+
+
+def variant_page(
+    definition: Definition,
+    page_id: str,
+    journey_id: str,
+    *,
+    language: str | None = None,
+    today: date | None = None,
+) -> tuple[Page, str]:
+    """The page as this journey sees it, with its wording in an experiment's variant, and
+    the variant ("<experiment>:a" or "<experiment>:b"; "" when the page is not under test).
+    Sticky: the same journey always gets the same variant (porth.services.experiments)."""
+    if not definition.experiments:
+        return definition.page(page_id), ""
+    return experiments.page_for(
+        definition,
+        page_id,
+        journey_id,
+        key=_experiment_key(),
+        language=language or get_language() or "en",
+        today=today or date.today(),
+    )
+
+
+def new_journey_id(
+    definition: Definition, draw: Callable[[], str], *, seed: str | None, today: date | None = None
+) -> str:
+    """An id for a new journey (from `draw`). With a `seed` that is the same for every request
+    from a browser, the id gives the journey the variant the seed gives it on its first
+    page, so that the page shows one wording until the journey is saved and after."""
+    if not definition.experiments or not seed:
+        return draw()
+    today = today or date.today()
+    first = engine.next_page(definition, engine.State(), today)
+    if first == CHECK_ANSWERS:
+        return draw()
+    return experiments.steer(definition, first, seed, draw, key=_experiment_key(), today=today)
+
+
 __all__ = [
     "CHECK_ANSWERS",
     "CaseAction",
@@ -109,8 +157,10 @@ __all__ = [
     "engine",
     "get",
     "message",
+    "new_journey_id",
     "questions",
     "record_version",
     "stored_definition",
+    "variant_page",
     "version_id",
 ]

@@ -1,6 +1,6 @@
 """The pieces every part of a definition is built from: its model base, the words a citizen
-reads (`Text`), question ids and CEL expressions. (Split from models.py, which holds the
-pages and the definition itself; templates.py holds the messages to applicants.)"""
+reads (`Text`), page and question ids, slugs and CEL expressions. (Split from models.py, which
+holds the pages and the definition itself; templates.py holds the messages to applicants.)"""
 
 from typing import Annotated
 
@@ -13,6 +13,12 @@ FieldId = Annotated[
     StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=60),
     Field(description="Lower-case words joined by underscores; `answers.<id>` in conditions."),
 ]
+PageId = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$", max_length=60),
+    Field(description="Lower-case words joined by hyphens; used in the page's address."),
+]
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$", max_length=80)]
 Expression = Annotated[
     str,
     StringConstraints(min_length=1, max_length=MAX_LENGTH),

@@ -3,7 +3,7 @@
 Each problem names the path inside the definition, e.g. ``pages[3].next[0].goto``.
 """
 
-from . import template_checks
+from . import experiment_checks, template_checks
 from .conditions import referenced_fields
 from .models import CHECK_ANSWERS, Definition
 from .problems import Problem, expression_problems
@@ -19,6 +19,7 @@ def check(definition: Definition) -> list[Problem]:
     problems += _unique_ids(definition)
     problems += _references(definition)
     problems += template_checks.check(definition)
+    problems += experiment_checks.check(definition)
     if not problems:
         problems += _cycles(definition)
     if not problems:

@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from . import experiment_checks
 from . import source as yaml_source
 from .checks import Problem, check
 from .models import Definition
@@ -114,6 +115,12 @@ def parse(text: str, source: str = "<definition>") -> Definition:
             [Located(source, _line_of(lines, _loc_of(p.path)), p.path, p.message) for p in found]
         )
     definition.set_version(version_of(definition))
+    definition.set_warnings(
+        tuple(
+            Located(source, _line_of(lines, _loc_of(p.path)), p.path, p.message)
+            for p in experiment_checks.missing_welsh(definition)
+        )
+    )
     return definition
 
 

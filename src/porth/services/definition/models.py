@@ -20,18 +20,13 @@ from pydantic import (
 )
 
 from . import durations
-from .base import Expression, FieldId, Model, Text
+from .base import Expression, FieldId, Model, PageId, Slug, Text
 from .bounds import DateBound
 from .conditions import VARIABLES, compile_expression
+from .experiments import Experiment
 from .patterns import compile_pattern
 from .templates import Contact, NotifyRule, PlaceholderExpression, Template, TemplateName
 
-PageId = Annotated[
-    str,
-    StringConstraints(pattern=r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$", max_length=60),
-    Field(description="Lower-case words joined by hyphens; used in the page's address."),
-]
-Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$", max_length=80)]
 # Checked by the one duration parser (durations.py), which says what is wrong; the pattern
 # is for the JSON Schema only.
 Duration = Annotated[
@@ -228,6 +223,23 @@ class Page(Model):
         "goes on to the following page.",
     )
 
+    # Which experiment's variant b this page is ("<experiment>:b"), "" for the page as
+    # defined: set by porth.services.experiments on the copy it makes.
+    _variant: str = PrivateAttr(default="")
+
+    @cached_property
+    def variant(self) -> str:
+        """ "<experiment>:b" for an experiment's variant b of the page, else "". (Cached as
+        Definition.version is: the fast path keys a page's shells by it on every request.)"""
+        return self._variant
+
+    def as_variant(self, variant: str, **wording: Any) -> "Page":
+        """A copy of this page with other `wording` (title, body, fields), as `variant`."""
+        copy = self.model_copy(update=wording)
+        copy._variant = variant
+        copy.__dict__.pop("variant", None)  # copied with the rest of the instance
+        return copy
+
     @model_validator(mode="after")
     def _fits_kind(self) -> "Page":
         if self.kind == "question" and not self.fields:
@@ -333,9 +345,16 @@ class Definition(Model):
     costs: dict[str, Decimal] = Field(
         default_factory=dict, description="Cost per transaction by channel, in pounds."
     )
+    experiments: list[Experiment] = Field(
+        default_factory=list,
+        description="A/B tests of two wordings of a page (docs/experiments.md).",
+    )
     version_note: str | None = None
 
     _version: str = PrivateAttr(default="")
+    # What the loader found that is allowed but worth a look (loader.Located, e.g. an
+    # experiment's words with no Welsh): `porth load` prints them.
+    _warnings: tuple[Any, ...] = PrivateAttr(default=())
 
     # Indexes, computed once and then read from the instance like plain attributes: the
     # engine reads them on every step, and Pydantic's private attributes are slow to reach.
@@ -354,10 +373,22 @@ class Definition(Model):
         return {}
 
     @cached_property
+    def variant_pages(self) -> dict[str, Page]:
+        """Experiments' variant b pages by experiment id (made as first used)."""
+        return {}
+
+    @cached_property
     def version(self) -> str:
         """The hash of the definition's canonical form: submissions record it. (Cached: every
         request reads it, and a Pydantic private attribute is slow to read.)"""
         return self._version
+
+    @property
+    def warnings(self) -> tuple[Any, ...]:
+        return self._warnings
+
+    def set_warnings(self, warnings: tuple[Any, ...]) -> None:
+        self._warnings = warnings
 
     def set_version(self, version: str) -> None:
         self._version = version
