@@ -15,7 +15,7 @@ from porth.services.service import Definition, engine
 from porth.utils import crypto
 
 from . import signals, store
-from .models import Channel, Journey, Submission
+from .models import Channel, Journey, Submission, new_journey_id
 from .references import new_reference
 
 
@@ -40,9 +40,15 @@ def new_journey(
     language: str,
     channel: str = Channel.ONLINE,
     assisted_by: Any = None,
+    seed: str | None = None,
 ) -> Journey:
-    """A journey not yet saved: nothing is stored until the citizen answers something."""
+    """A journey not yet saved: nothing is stored until the citizen answers something.
+
+    `seed`: the same for every request from this browser (its CSRF secret), so that the
+    journey's first page shows the same experiment variant each time it is made afresh
+    (services.new_journey_id)."""
     return Journey(
+        id=services.new_journey_id(definition, new_journey_id, seed=seed),
         service=definition.slug,
         version=definition.version,
         language=language,

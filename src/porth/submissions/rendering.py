@@ -21,7 +21,7 @@ from porth.services import service as services
 from porth.services.service import Definition, Page, engine, questions
 
 MAX_KEPT = 20_000
-_blank: dict[tuple[str, str, str, str, str], Markup] = {}
+_blank: dict[tuple[str, str, str, str, str, str], Markup] = {}
 _rows: dict[tuple[str, str, str, str, str], tuple[str, str]] = {}
 _VALUE = "\ue000value\ue000"  # a private-use character: never in a definition or a template
 
@@ -46,7 +46,8 @@ def render_questions(
         if not keep or error is not None or any(values.get(k) for k in qtype.keys(q)):
             out[q.id] = Markup(_macro()(q, qtype.template, language, values, error, single))
             continue
-        key = (definition.slug, definition.version, page.id, q.id, language)
+        # The variant too: an experiment's variant b words the same question otherwise.
+        key = (definition.slug, definition.version, page.id, page.variant, q.id, language)
         html = _blank.get(key)
         if html is None:
             html = Markup(_macro()(q, qtype.template, language, {}, None, single))

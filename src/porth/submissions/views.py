@@ -16,6 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -117,8 +118,16 @@ def _current(request: HttpRequest, slug: str, mode: Mode, *, fresh: bool = False
         language=get_language(),
         channel=mode.channel if mode else Channel.ONLINE,
         assisted_by=mode.by if mode else None,
+        seed=_browser(request) if definition.experiments else None,
     )
     return Current(definition, journey, engine.State(), today)
+
+
+def _browser(request: HttpRequest) -> str:
+    """What stays the same from one request of this browser to the next before a journey is
+    saved: its CSRF secret (made now on a first visit; the page's form needs it anyway)."""
+    get_token(request)
+    return str(request.META["CSRF_COOKIE"])
 
 
 def _existing(
@@ -230,7 +239,7 @@ def _page(
         return HttpResponseRedirect(
             _page_url(slug, engine.next_page(definition, state, today)), status=303
         )
-    the_page = definition.page(page_id)
+    the_page, _variant = services.variant_page(definition, page_id, current.journey.pk, today=today)
     changing = request.GET.get("change") == "1"
     values: dict[str, Any] = {}
     errors: list[engine.FieldError] = []
