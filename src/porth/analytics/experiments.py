@@ -4,7 +4,7 @@ For each variant: the journeys that reached the page (`reached`, by page and var
 many of them were submitted (`completed_variant`) and how many were shown an error on the page
 (`errored`, by page and variant). Each rate has a 95% Wilson score interval, which stays
 within 0..1 and is honest with few journeys or rates near 0 or 1 (unlike the textbook
-p ± 1.96·se). The difference b − a has a 95% interval by Newcombe's hybrid score method
+p ± 1.96·se). The difference b - a has a 95% interval by Newcombe's hybrid score method
 (Newcombe 1998, "Interval estimation for the difference between independent proportions",
 method 10), built from the two Wilson intervals, and a two-proportion z-test (pooled).
 
@@ -52,7 +52,7 @@ class Rate:
 
 @dataclass(frozen=True)
 class Difference:
-    """b − a of two rates: the estimate, its 95% interval, and the z-test."""
+    """b - a of two rates: the estimate, its 95% interval, and the z-test."""
 
     estimate: float | None
     low: float | None
@@ -91,8 +91,8 @@ class ExperimentResult:
     running: bool
     a: Variant
     b: Variant
-    completion: Difference  # b − a
-    errors: Difference  # b − a
+    completion: Difference  # b - a
+    errors: Difference  # b - a
     verdict: str
     # About errors, when they differ clearly ("" otherwise): a verdict for B is to be kept
     # only if errors are not worse.
@@ -113,7 +113,7 @@ def wilson(successes: int, trials: int, z: float = Z95) -> tuple[float, float] |
 def newcombe(
     x1: int, n1: int, x2: int, n2: int, z: float = Z95
 ) -> tuple[float, float, float] | None:
-    """x1/n1 − x2/n2 and its interval by Newcombe's hybrid score method (no continuity
+    """x1/n1 - x2/n2 and its interval by Newcombe's hybrid score method (no continuity
     correction), None unless both have trials."""
     first, second = wilson(x1, n1, z), wilson(x2, n2, z)
     if first is None or second is None:
@@ -146,7 +146,7 @@ def rate(successes: int, trials: int) -> Rate:
 
 
 def difference(b: Rate, a: Rate) -> Difference:
-    """b − a."""
+    """b - a."""
     interval = newcombe(b.numerator, b.denominator, a.numerator, a.denominator)
     test = z_test(b.numerator, b.denominator, a.numerator, a.denominator)
     estimate, low, high = interval if interval else (None, None, None)

@@ -56,7 +56,7 @@ def test_newcombe_interval_matches_published_values(
 
 
 def test_z_test_agrees_with_the_chi_square_of_the_two_by_two_table() -> None:
-    # 56/70 against 48/80: chi-square (no correction) = N(ad − bc)² / (r1 r2 c1 c2) = z².
+    # 56/70 against 48/80: chi-square (no correction) = N(ad - bc)² / (r1 r2 c1 c2) = z².
     a, b, c, d = 56, 14, 48, 32
     chi2 = 150 * (a * d - b * c) ** 2 / (70 * 80 * 104 * 46)
     found = stats.z_test(56, 70, 48, 80)
