@@ -12,7 +12,16 @@ import pytest
 
 PYPROJECT = Path(__file__).resolve().parents[4] / "pyproject.toml"
 PUBLIC = {"service", "models", "signals"}
-APPS = ["accounts", "audit", "services", "submissions", "casework", "notifications", "analytics", "background"]
+APPS = [
+    "accounts",
+    "audit",
+    "services",
+    "submissions",
+    "casework",
+    "notifications",
+    "analytics",
+    "background",
+]
 
 
 def _contracts() -> list[dict[str, Any]]:
