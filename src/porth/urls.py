@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.urls import include, path
 
+from porth.analytics import feedback_urls
 from porth.casework import urls as casework_urls
 from porth.notifications import urls as notifications_urls
 from porth.services import urls as services_urls
@@ -9,6 +10,7 @@ from porth.submissions import urls as submissions_urls
 urlpatterns = [
     # Citizen pages come first and are listed, not include()d: every request walks the
     # patterns, and an include is one more resolver to go through.
+    *feedback_urls.urlpatterns,  # the satisfaction question, before the journey pages' pattern
     *submissions_urls.urlpatterns,  # journey pages: most requests
     *services_urls.urlpatterns,
     *casework_urls.citizen_urlpatterns,  # replies to requests for more information

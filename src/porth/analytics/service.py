@@ -1,5 +1,6 @@
 """The public API of performance data, for the other apps and the project's own modules."""
 
 from .experiments import ExperimentResult, results
+from .satisfaction import RATINGS, Comment, comments
 
-__all__ = ["ExperimentResult", "results"]
+__all__ = ["RATINGS", "Comment", "ExperimentResult", "comments", "results"]

@@ -10,7 +10,16 @@ from .problems import Problem, expression_problems
 
 # Addresses of Porth's own pages in a journey.
 RESERVED_PAGE_IDS = frozenset(
-    {CHECK_ANSWERS, "confirmation", "start", "sign-out", "signed-out", "save-for-later", "saved"}
+    {
+        CHECK_ANSWERS,
+        "confirmation",
+        "feedback",  # the satisfaction question's answers (porth.analytics.feedback_urls)
+        "start",
+        "sign-out",
+        "signed-out",
+        "save-for-later",
+        "saved",
+    }
 )
 
 
