@@ -15,6 +15,7 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from porth.fastpath.shells import render_page
@@ -32,6 +33,7 @@ def _confirmation(slug: str) -> HttpResponse:
 
 @no_store  # the page shows the reference
 @require_http_methods(["GET", "HEAD", "POST"])
+@sensitive_post_parameters("comment")  # unscreened: kept out of error reports too
 def feedback(request: HttpRequest, slug: str) -> HttpResponse:
     definition = services.get(slug)
     if definition is None:

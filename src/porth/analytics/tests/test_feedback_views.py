@@ -4,7 +4,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.core.signals import got_request_exception
 from django.test import Client
+from django.views.debug import SafeExceptionReporterFilter
 
 from porth.analytics import satisfaction
 from porth.analytics.models import Event, Feedback
@@ -206,3 +208,26 @@ def test_the_question_and_its_errors_are_in_welsh(client: Client) -> None:
     _rate(client, "5", "Da iawn")
     assert "Diolch am eich adborth" in client.get(FEEDBACK).content.decode()
     assert Feedback.objects.get().language == "cy"
+
+
+def test_the_unscreened_comment_is_kept_out_of_error_reports(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _send(client)
+    failed: list[Any] = []
+
+    def fail(*args: Any, **kwargs: Any) -> bool:
+        raise RuntimeError("the database went away")
+
+    def keep(sender: Any, request: Any, **kwargs: Any) -> None:
+        failed.append(request)
+
+    monkeypatch.setattr(satisfaction, "rate", fail)
+    got_request_exception.connect(keep)
+    client.raise_request_exception = False
+    try:
+        assert _rate(client, "5", "call 07911 123456").status_code == 500
+    finally:
+        got_request_exception.disconnect(keep)
+    reported = SafeExceptionReporterFilter().get_post_parameters(failed[0])
+    assert "07911" not in str(reported)
