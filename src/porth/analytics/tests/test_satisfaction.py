@@ -4,6 +4,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db.models import QuerySet
 
 from porth.analytics import satisfaction
 from porth.analytics.models import Event, Feedback
@@ -73,3 +74,14 @@ def test_comments_stop_at_the_limit() -> None:
     for i in range(5):
         _rate(f"journey-{i}", 3, f"Comment {i}")
     assert len(comments("a-service", date(2000, 1, 1), date(2100, 1, 1), limit=3)) == 3
+
+
+def test_two_answers_at_the_same_moment_keep_the_first_and_count_it_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two tabs posting together both pass the first check; the database keeps one."""
+    assert _rate("journey-1", 4)
+    monkeypatch.setattr(QuerySet, "exists", lambda self: False)
+    assert not _rate("journey-1", 1)
+    assert Feedback.objects.get().rating == 4
+    assert Event.objects.filter(kind="rated").count() == 1  # the second rolled back
