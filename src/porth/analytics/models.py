@@ -105,7 +105,8 @@ class Progress(models.Model):
     """How far one journey has gone, as the roll-up has seen it: so that a page reached or
     answered twice (back, change, a refresh) counts once, and a journey's channel, device
     and experiment variants are known when it is submitted. Deleted once the journey is
-    submitted and the roll-up has counted it, or abandoned (retention)."""
+    submitted and the roll-up has counted it, or abandoned (retention). Written only by the
+    roll-up, under its lock."""
 
     journey = models.BigIntegerField(primary_key=True)
     service = models.SlugField(max_length=80)
@@ -117,8 +118,13 @@ class Progress(models.Model):
     reached = models.TextField(blank=True, default="")
     answered = models.TextField(blank=True, default="")
     errored = models.TextField(blank=True, default="")
+    # Exit pages reached (each counted once in `exits`).
+    exited = models.TextField(blank=True, default="")
     # "<experiment>:<a|b>" words, space-separated: the variants this journey was shown.
     variants = models.TextField(blank=True, default="")
+    # When the roll-up counted its submission: events after that (the confirmation page, a
+    # straggler from a batch) must not start it again, and retention deletes it a day later.
+    submitted_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"progress of a journey through {self.service}"
