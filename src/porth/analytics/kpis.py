@@ -1,10 +1,10 @@
 """A service's figures for a period: the four KPIs, the funnel, errors, times, patterns.
 
-Read from the daily rollups (Count rows), never from raw events: a quarter of one service is
-four indexed queries whatever the traffic (the sums by dimension, the completions by day and
-channel, the costs entered, the overdue cases), each on the leading columns of an index
-(Count's unique constraint starts with service and day). Dashboards and exports read only
-the dataclasses here.
+Read from the rollups, never from raw events: a quarter of one service is four indexed
+queries whatever the traffic (the sums by dimension from MonthCount, the completions by day
+and channel from Count, the costs entered, the overdue cases), each on the leading columns of
+an index (the unique constraints start with service and day or month). Dashboards and exports
+read only the dataclasses here.
 
 The KPIs are those of the GOV.UK Service Manual ("Measuring success"), defined in
 docs/analytics.md; transactions and digital take-up are always across every channel, since
@@ -14,10 +14,10 @@ take-up compares channels, while the other figures follow the channel asked for.
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import Q, QuerySet, Sum
 
 from porth.casework import service as casework
 from porth.services import service as services
@@ -25,7 +25,7 @@ from porth.submissions.models import Channel
 
 from . import costs as costing
 from .buckets import quantile
-from .models import Cost, Count
+from .models import Cost, Count, MonthCount
 from .periods import Period
 
 CHANNELS = [c.value for c in Channel]
@@ -153,16 +153,39 @@ def _in_period(period: Period) -> Q:
     return Q(day__gte=period.start, day__lte=period.end)
 
 
+def _rows(period: Period, **where: object) -> "list[QuerySet[Count] | QuerySet[MonthCount]]":
+    """The rows that add up to the period: whole calendar months from MonthCount (a quarter
+    is three rows a breakdown, not ninety), the days left over (a week) from Count."""
+    months = []
+    month = Period.containing("month", period.start)
+    while month.start <= period.end:
+        if month.start >= period.start and month.end <= period.end:
+            months.append(month)
+        month = month.next()
+    found: list[QuerySet[Count] | QuerySet[MonthCount]] = []
+    if months:
+        span = Q(month__gte=months[0].start, month__lte=months[-1].start)
+        found.append(MonthCount.objects.filter(span, **where))
+    ranges = [(period.start, period.end)]
+    if months:
+        before = (period.start, months[0].start - timedelta(days=1))
+        ranges = [before, (months[-1].end + timedelta(days=1), period.end)]
+    for first, last in ranges:
+        if first <= last:
+            found.append(Count.objects.filter(day__gte=first, day__lte=last, **where))
+    return found
+
+
 def _sums(service: str, period: Period, channel: str | None) -> Sums:
-    rows = Count.objects.filter(_in_period(period), service=service)
-    if channel:
-        # Views before a journey exists have no channel: they are online.
-        visits = Q(metric="visits") if channel == Channel.ONLINE else Q(pk__in=[])
-        rows = rows.filter(Q(channel=channel) | visits)
     sums = Sums()
-    for row in rows.values("metric", *_DIMS).annotate(n=Sum("value")).order_by():
-        dims = tuple(row[name] for name in _DIMS)
-        sums.add(row["metric"], dims, row["n"])
+    for rows in _rows(period, service=service):
+        if channel:
+            # Views before a journey exists have no channel: they are online.
+            visits = Q(metric="visits") if channel == Channel.ONLINE else Q(pk__in=[])
+            rows = rows.filter(Q(channel=channel) | visits)
+        for row in rows.values("metric", *_DIMS).annotate(n=Sum("value")).order_by():
+            dims = tuple(row[name] for name in _DIMS)
+            sums.add(row["metric"], dims, row["n"])
     return sums
 
 
@@ -363,24 +386,28 @@ def throughput(sums: Sums, overdue: dict[str, int]) -> list[QueueThroughput]:
 
 
 def overview(services_: Iterable[str], period: Period) -> dict[str, Kpis]:
-    """The KPIs of many services for one period, in three queries whatever their number."""
+    """The KPIs of many services for one period, in two or three queries whatever their
+    number (one more for a period of part months)."""
     slugs = sorted(set(services_))
-    rows = (
-        Count.objects.filter(
-            _in_period(period), service__in=slugs, metric__in=["started", "completed", "rating"]
-        )
-        .values_list("service", "metric", "bucket")
-        .annotate(n=Sum("value"))
-        .order_by()
-    )
     totals: dict[str, Counter[str]] = defaultdict(Counter)
     ratings: dict[str, Counter[int]] = defaultdict(Counter)
-    for service, metric, bucket, n in rows:
-        totals[service][metric] += n
-        if metric == "rating":
-            ratings[service][bucket] += n
-    by_day = _completed_by_day(slugs, period)
+    # Without entered costs a channel's cost is its rate times its transactions, whatever the
+    # day: its period's total will do (put on the first day), read with the other totals.
+    by_day: dict[str, dict[tuple[date, str], int]] = defaultdict(dict)
+    metrics = ["started", "completed", "rating"]
+    for rows in _rows(period, service__in=slugs, metric__in=metrics):
+        grouped = rows.values_list("service", "metric", "channel", "bucket")
+        for service, metric, channel, bucket, n in grouped.annotate(n=Sum("value")).order_by():
+            totals[service][metric] += n
+            if metric == "rating":
+                ratings[service][bucket] += n
+            elif metric == "completed":
+                key = (period.start, channel)
+                by_day[service][key] = by_day[service].get(key, 0) + n
     cost_rows = costing.entered(slugs, period)
+    costed = sorted({row.service for row in cost_rows})
+    if costed:  # spans entered: which days they cover matters
+        by_day.update(_completed_by_day(costed, period))
     return {
         slug: kpis_from(
             started=totals[slug]["started"],

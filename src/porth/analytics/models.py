@@ -101,6 +101,46 @@ class Count(models.Model):
         return f"{self.service} {self.day} {self.metric} = {self.value}"
 
 
+class MonthCount(models.Model):
+    """The same counts as Count, by calendar month (`month` is its first day): a quarter's
+    dashboard reads three of these per breakdown instead of ninety days' Count rows. Written
+    by rollups.roll_up in the same transaction as the Count rows, so the two always agree."""
+
+    service = models.SlugField(max_length=80)
+    month = models.DateField()
+    metric = models.CharField(max_length=24)
+    channel = models.CharField(max_length=10, blank=True, default="")
+    device = models.CharField(max_length=10, blank=True, default="")
+    page = models.CharField(max_length=80, blank=True, default="")
+    field = models.CharField(max_length=80, blank=True, default="")
+    detail = models.CharField(max_length=200, blank=True, default="")
+    variant = models.CharField(max_length=90, blank=True, default="")
+    bucket = models.IntegerField(default=0)
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "service",
+                    "month",
+                    "metric",
+                    "channel",
+                    "device",
+                    "page",
+                    "field",
+                    "detail",
+                    "variant",
+                    "bucket",
+                ],
+                name="unique_month_count",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service} {self.month:%B %Y} {self.metric} = {self.value}"
+
+
 class Progress(models.Model):
     """How far one journey has gone, as the roll-up has seen it: so that a page reached or
     answered twice (back, change, a refresh) counts once, and a journey's channel, device

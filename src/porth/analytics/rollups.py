@@ -36,7 +36,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from .buckets import bucket_of
-from .models import Count, Event, Kind, Progress, RollupState
+from .models import Count, Event, Kind, MonthCount, Progress, RollupState
 
 BATCH = 2000  # events per transaction: short locks, bounded memory
 UPSERT_ROWS = 500  # Count rows per INSERT statement (11 parameters each)
@@ -210,12 +210,12 @@ def lock() -> RollupState:
     return _state()
 
 
-def _upsert(counts: Tally[Key]) -> None:
+def _upsert(counts: Tally[Key], model: type[Count] | type[MonthCount], day_column: str) -> None:
     if not counts:
         return
     quote = connection.ops.quote_name
-    table = quote(Count._meta.db_table)
-    columns = ["service", "day", "metric", *DIMENSIONS]
+    table = quote(model._meta.db_table)
+    columns = ["service", day_column, "metric", *DIMENSIONS]
     names = ", ".join(quote(c) for c in columns)
     value = quote("value")
     rows = sorted(counts.items())  # one order for every writer
@@ -267,7 +267,11 @@ def _roll_up_batch(size: int, cutoff: datetime) -> tuple[int, bool]:
         batch = _Batch(journeys)
         for event in ready:
             batch.count(event)
-        _upsert(batch.counts)
+        _upsert(batch.counts, Count, "day")
+        months: Tally[Key] = Tally()
+        for key, n in batch.counts.items():
+            months[(key[0], key[1].replace(day=1), *key[2:])] += n
+        _upsert(months, MonthCount, "month")
         _save(journeys.values())
         state.last_id = ready[-1].id
         state.save(update_fields=["last_id", "updated_at"])

@@ -161,3 +161,12 @@ def test_casework_throughput_per_queue_with_cases_overdue_now() -> None:
     median = found["applications"].median_to_decision
     assert median is not None and 3 * 24 * 3600 / 1.1 < median < 3 * 24 * 3600 * 1.1
     assert (found["appeals"].opened, found["appeals"].overdue) == (1, 0)
+
+
+def test_the_overview_spreads_entered_costs_as_the_dashboard_does() -> None:
+    submitted(3, "online", 2)
+    submitted(20, "paper", 1)
+    Cost.objects.create(service=SLUG, channel="online", first_day=date(2026, 6, 1),
+                        last_day=date(2026, 6, 10), amount=Decimal("40"))  # fmt: skip
+    rollups.roll_up()
+    assert kpis.overview([SLUG], JUNE)[SLUG] == kpis.figures(SLUG, JUNE).kpis

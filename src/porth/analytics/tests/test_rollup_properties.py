@@ -12,7 +12,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from porth.analytics import kpis
-from porth.analytics.models import Count, Event, Progress, RollupState
+from porth.analytics.models import Count, Event, MonthCount, Progress, RollupState
 from porth.analytics.periods import Period
 from porth.analytics.rollups import roll_up
 from porth.services import registry
@@ -41,7 +41,7 @@ def service(tmp_path: Path, settings: Any) -> Any:
 
 
 def _fresh() -> None:
-    for model in (Event, Count, Progress, RollupState):
+    for model in (Event, Count, MonthCount, Progress, RollupState):
         model.objects.all().delete()
 
 
