@@ -101,11 +101,52 @@ class Count(models.Model):
         return f"{self.service} {self.day} {self.metric} = {self.value}"
 
 
+class MonthCount(models.Model):
+    """The same counts as Count, by calendar month (`month` is its first day): a quarter's
+    dashboard reads three of these per breakdown instead of ninety days' Count rows. Written
+    by rollups.roll_up in the same transaction as the Count rows, so the two always agree."""
+
+    service = models.SlugField(max_length=80)
+    month = models.DateField()
+    metric = models.CharField(max_length=24)
+    channel = models.CharField(max_length=10, blank=True, default="")
+    device = models.CharField(max_length=10, blank=True, default="")
+    page = models.CharField(max_length=80, blank=True, default="")
+    field = models.CharField(max_length=80, blank=True, default="")
+    detail = models.CharField(max_length=200, blank=True, default="")
+    variant = models.CharField(max_length=90, blank=True, default="")
+    bucket = models.IntegerField(default=0)
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "service",
+                    "month",
+                    "metric",
+                    "channel",
+                    "device",
+                    "page",
+                    "field",
+                    "detail",
+                    "variant",
+                    "bucket",
+                ],
+                name="unique_month_count",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service} {self.month:%B %Y} {self.metric} = {self.value}"
+
+
 class Progress(models.Model):
     """How far one journey has gone, as the roll-up has seen it: so that a page reached or
     answered twice (back, change, a refresh) counts once, and a journey's channel, device
     and experiment variants are known when it is submitted. Deleted once the journey is
-    submitted and the roll-up has counted it, or abandoned (retention)."""
+    submitted and the roll-up has counted it, or abandoned (retention). Written only by the
+    roll-up, under its lock."""
 
     journey = models.BigIntegerField(primary_key=True)
     service = models.SlugField(max_length=80)
@@ -117,8 +158,13 @@ class Progress(models.Model):
     reached = models.TextField(blank=True, default="")
     answered = models.TextField(blank=True, default="")
     errored = models.TextField(blank=True, default="")
+    # Exit pages reached (each counted once in `exits`).
+    exited = models.TextField(blank=True, default="")
     # "<experiment>:<a|b>" words, space-separated: the variants this journey was shown.
     variants = models.TextField(blank=True, default="")
+    # When the roll-up counted its submission: events after that (the confirmation page, a
+    # straggler from a batch) must not start it again, and retention deletes it a day later.
+    submitted_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"progress of a journey through {self.service}"

@@ -94,6 +94,12 @@ class Case(models.Model):
                 name="case_org_open_recent",
                 condition=models.Q(status__in=OPEN_STATUSES),
             ),
+            # Performance data: a service's overdue cases (open ones past their due date).
+            models.Index(
+                fields=["service", "due_at"],
+                name="case_service_open_due",
+                condition=models.Q(status__in=OPEN_STATUSES),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -6,7 +6,9 @@ Every day (a periodic task) and on demand (`porth retention`, `--dry-run` to see
   their name index and timeline details; its notifications older than that, or about a case
   so erased, lose their address and text. A service without a retention period keeps
   everything;
-- journeys never sent and left idle past PORTH_JOURNEY_IDLE_DAYS are deleted.
+- journeys never sent and left idle past PORTH_JOURNEY_IDLE_DAYS are deleted;
+- performance data's raw events older than PORTH_ANALYTICS_RAW_DAYS (once rolled up: the
+  rollups are kept), and its per-journey progress once no longer needed, are deleted.
 
 What stays (references, services, statuses, channels, dates) holds nothing personal and is
 kept for statistics. Each app erases its own data (its `service` module); this module picks
@@ -30,6 +32,7 @@ from django.utils import timezone
 
 from porth.accounts.models import Organisation
 from porth.accounts.service import organisation_id
+from porth.analytics import service as analytics
 from porth.audit import service as audit
 from porth.background.service import periodic
 from porth.casework import service as casework
@@ -60,6 +63,7 @@ class Report:
     services: list[ServiceReport]
     journeys_idle_before: datetime
     journeys: Counter[str]  # abandoned journeys, by service
+    analytics: Counter[str] = field(default_factory=Counter)  # raw events, journey progress
 
 
 def cutoff(retention: str, now: datetime) -> datetime:
@@ -98,7 +102,7 @@ def plan(now: datetime | None = None) -> Report:
         reports.append(ServiceReport(slug, definition.retention, before, counts, note))
     idle_before = submissions.journeys_idle_before(now)
     journeys = Counter(submissions.count_abandoned_journeys(now))
-    return Report(now, True, reports, idle_before, journeys)
+    return Report(now, True, reports, idle_before, journeys, Counter(analytics.count_due(now)))
 
 
 def run(
@@ -116,7 +120,19 @@ def run(
         counts = _erase_service(definition, before, now, by=by, batch_size=batch_size)
         reports.append(ServiceReport(slug, definition.retention, before, counts, note))
     journeys = _erase_abandoned(now, by=by, batch_size=batch_size)
-    return Report(now, False, reports, submissions.journeys_idle_before(now), journeys)
+    pruned = Counter(analytics.prune(now))
+    if any(pruned.values()):
+        # No personal data (analytics keeps none), but a team should see what went and when.
+        audit.record(
+            "retention.analytics_pruned",
+            organisation=None,
+            data={
+                "raw_days": settings.PORTH_ANALYTICS_RAW_DAYS,
+                "by": by,
+                **{k.replace(" ", "_"): n for k, n in pruned.items()},
+            },
+        )
+    return Report(now, False, reports, submissions.journeys_idle_before(now), journeys, pruned)
 
 
 def _organisation(definition: Definition) -> Organisation:
@@ -226,6 +242,11 @@ def describe(report: Report) -> str:
     total = sum(report.journeys.values())
     lines.append(f"Abandoned journeys (idle since before {idle}) {verb}: {total}")
     lines += [f"  {slug}: {count}" for slug, count in sorted(report.journeys.items())]
+    lines.append(
+        f"Performance data (raw events older than {settings.PORTH_ANALYTICS_RAW_DAYS:g} days, "
+        f"once counted) {verb}: events {report.analytics['analytics events']}, "
+        f"journey progress {report.analytics['journey progress']}"
+    )
     return "\n".join(lines)
 
 
@@ -247,6 +268,7 @@ def erase_due() -> dict[str, int]:
     for item in report.services:
         totals.update(item.counts)
     totals["abandoned journeys"] = sum(report.journeys.values())
+    totals.update(report.analytics)
     return dict(totals)
 
 
