@@ -17,6 +17,7 @@ urlpatterns = [
     path("staff/", include("porth.accounts.urls")),
     path("staff/", include("porth.casework.urls")),
     path("staff/audit/", include("porth.audit.urls")),
+    path("staff/", include("porth.analytics.urls")),
     path("staff/", include(notifications_urls.staff)),
     *notifications_urls.public,
 ]

@@ -17,6 +17,7 @@ MENU = [
     ),
     ("Record an application", "record-application", {Role.CASEWORKER, Role.TEAM_LEADER}),
     ("Apply for someone", "assisted-start", {Role.CASEWORKER, Role.TEAM_LEADER}),
+    ("Performance", "performance", {Role.SERVICE_OWNER, Role.PLATFORM_ADMIN}),
     ("Audit log", "audit-log", {Role.AUDITOR, Role.PLATFORM_ADMIN}),
     ("Staff", "staff-people", {Role.PLATFORM_ADMIN}),
 ]

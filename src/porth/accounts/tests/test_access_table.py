@@ -31,6 +31,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from porth.accounts import staff_session
 from porth.accounts.models import Organisation, Role, User
+from porth.analytics.models import Cost
 from porth.audit.service import record
 from porth.casework.models import Case, CaseEvent, Status
 from porth.casework.tests.helpers import make_case
@@ -244,6 +245,56 @@ TABLE: dict[tuple[str, str], Row] = {
         marker="{reference}",
     ),
     ("staff/audit/", "POST"): Row(expect(NOT_ALLOWED, NOT_ALLOWED)),  # nothing edits the log
+    # Performance: service owners (their organisations' services) and platform admins (all);
+    # only the owning organisation's service owners enter costs.
+    ("staff/performance/", "GET"): Row(
+        expect(
+            TO_SIGN_IN,
+            NOT_FOUND,
+            service_owner_A=SHOWN,
+            service_owner_B=HIDDEN,
+            platform_admin_A=SHOWN,
+            platform_admin_B=SHOWN,
+        ),
+        marker=SERVICE_NAME,
+    ),
+    ("staff/performance/services.<str:fmt>", "GET"): Row(
+        expect(
+            TO_SIGN_IN,
+            NOT_FOUND,
+            service_owner_A=SHOWN,
+            service_owner_B=HIDDEN,
+            platform_admin_A=SHOWN,
+            platform_admin_B=SHOWN,
+        ),
+        marker=SERVICE_NAME,
+    ),
+    ("staff/performance/<slug:slug>", "GET"): Row(
+        expect(
+            TO_SIGN_IN,
+            NOT_FOUND,
+            service_owner_A=SHOWN,
+            platform_admin_A=SHOWN,
+            platform_admin_B=SHOWN,
+        ),
+        marker=SERVICE_NAME,
+    ),
+    ("staff/performance/<slug:slug>/figures.<str:fmt>", "GET"): Row(
+        expect(TO_SIGN_IN, NOT_FOUND, service_owner_A=OK, platform_admin_A=OK, platform_admin_B=OK)
+    ),
+    ("staff/performance/<slug:slug>/costs", "GET"): Row(
+        expect(TO_SIGN_IN, NOT_FOUND, service_owner_A=SHOWN), marker=SERVICE_NAME
+    ),
+    ("staff/performance/<slug:slug>/costs", "POST"): Row(
+        expect(
+            TO_SIGN_IN,
+            NOT_FOUND,
+            service_owner_A=Outcome(
+                303, f"/staff/performance/{SERVICE}/costs?done={{cost}}", changes=True
+            ),
+        ),
+        {"channel": "phone", "period": "month", "start": "2026-01-01", "amount": "100"},
+    ),
     # Assisted digital: caseworkers and team leaders, for their own organisation's services.
     ("staff/apply", "GET"): Row(
         expect(
@@ -436,8 +487,8 @@ def client_for(actor: str, orgs: dict[str, Organisation]) -> Client:
 
 def state(case: Case, colleague: User) -> tuple[Any, ...]:
     """What a refused request must not change: the case, its timeline and messages, assisted
-    journeys, and the colleague's sign-in (their lockout, their sessions' generation, their
-    app)."""
+    journeys, the colleague's sign-in (their lockout, their sessions' generation, their
+    app), and the costs entered for services."""
     case = Case.objects.get(pk=case.pk)
     events = CaseEvent.objects.filter(case=case).count()
     colleague = User.objects.get(pk=colleague.pk)
@@ -453,6 +504,7 @@ def state(case: Case, colleague: User) -> tuple[Any, ...]:
         lockout,
         colleague.session_epoch,
         TOTPDevice.objects.filter(user=colleague).count(),
+        Cost.objects.count(),
     )
 
 
@@ -472,7 +524,7 @@ def test_staff_url_answers_each_actor_as_the_table_says(
 ) -> None:
     row = TABLE[(route, method)]
     expected = row.outcomes[actor]
-    path = fill(route, {"reference": case.reference, "slug": SERVICE})
+    path = fill(route, {"reference": case.reference, "slug": SERVICE, "fmt": "csv"})
     assert resolve(path).route == route, f"{path} is not {route}"
     values = {
         "notification": Notification.objects.get(case=case).reference,
@@ -491,6 +543,7 @@ def test_staff_url_answers_each_actor_as_the_table_says(
         "next": urlencode({"next": path}),
         "reference": case.reference,
         "colleague_name": colleague.username,
+        "cost": str(Cost.objects.values_list("pk", flat=True).order_by("-pk").first()),
     }
     location = expected.location.format(**where) if expected.location else None
     assert got == (expected.status, location), f"{method} {path} as {actor}"
