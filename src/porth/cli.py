@@ -141,6 +141,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if cmd_load(argparse.Namespace(folder=None)) != 0:
         return 1
     call_command("demo")  # demo organisations and staff, and how to sign in as them
+    call_command("performance_demo")  # figures for the performance dashboards
     print(f"\nPorth is serving the example services on http://{args.bind}/\n")
     with _worker():
         return _serve(args.bind, args.workers)

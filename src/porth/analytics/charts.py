@@ -58,7 +58,7 @@ def columns(
 ) -> Markup:
     """Vertical bars, one per label (hours, days of the week, days of a period). With many
     bars, `label_every` labels only every n-th, so the labels do not overlap."""
-    width, height, top, bottom, left = 640, 240, 16, 36, 8
+    width, height, top, bottom, left = 480, 204, 22, 30, 8
     plot = height - top - bottom
     slot = (width - 2 * left) / max(len(values), 1)
     peak = max(values, default=0) or 1
@@ -75,7 +75,7 @@ def columns(
         )
         if i % label_every == 0:
             parts.append(
-                f'<text x="{x + slot / 2:.1f}" y="{height - 14}" font-size="13" '
+                f'<text x="{x + slot / 2:.1f}" y="{height - 10}" font-size="13" '
                 f'text-anchor="middle" fill="{TEXT}">{escape(label)}</text>'
             )
     parts.append(
@@ -97,8 +97,8 @@ def bars(
 ) -> Markup:
     """Horizontal bars with their labels and values written out: a funnel, channels,
     devices, ratings. Each bar's value is printed at its end, so nobody has to read a scale."""
-    row, left, right, gap = 28, 220, 80, 6
-    width = 640
+    row, left, right, gap = 26, 170, 64, 5
+    width = 480
     height = row * len(values) + gap
     plot = width - left - right
     peak = max(values, default=0) or 1
@@ -106,7 +106,7 @@ def bars(
     for i, (label, value) in enumerate(zip(labels, values, strict=True)):
         y = gap + i * row
         bar = plot * value / peak
-        short = label if len(label) <= 30 else label[:29] + "…"
+        short = label if len(label) <= 24 else label[:23] + "…"
         parts.append(
             f'<text x="{left - 8}" y="{y + row / 2 + 2:.1f}" font-size="14" text-anchor="end" '
             f'fill="{TEXT}">{escape(short)}</text>'
