@@ -211,9 +211,11 @@ def service_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
             (slug, choice.period, choice.channel, section.table) for section in sections
         )
     else:
-        body = export.to_json(
-            {"service": slug, "channel": choice.channel, "figures": now, "previous": before}
-        )
+        document = {"service": slug, "channel": choice.channel, "figures": now, "previous": before}
+        experiments = _experiments(definition)
+        if experiments is not None:
+            document["experiments"] = experiments
+        body = export.to_json(document)
     return _download(body, fmt, name)
 
 
@@ -253,13 +255,11 @@ def _comments(slug: str, choice: Choice) -> list[Any] | None:
 
 
 def _experiments(definition: Any) -> list[Any] | None:
-    """Experiment results (helper E's experiments.results), None until that exists."""
+    """Experiment results (helper E's analytics.service.results), None until that exists."""
     from . import service as public
 
-    results = getattr(public, "experiment_results", None)
-    if results is None or not getattr(definition, "experiments", None):
-        return None
-    return list(results(definition))
+    results = getattr(public, "results", None)
+    return None if results is None else list(results(definition))
 
 
 # --- Costs ------------------------------------------------------------------------------------

@@ -295,3 +295,12 @@ def test_only_the_owning_organisations_service_owners_enter_costs() -> None:
         assert client.post(url, data).status_code == 404
     assert Cost.objects.count() == 0
     assert timezone.localdate() >= date(2026, 10, 1)  # the dates above are in the past
+
+
+def test_a_dashboard_is_light_and_needs_no_script_of_its_own() -> None:
+    client = owner()
+    response = client.get(f"/staff/performance/{SERVICE}?period=quarter&start=2026-07-01")
+    assert len(response.content) < 100_000
+    # Only the staff layout's scripts (GOV.UK and MOJ Frontend), no chart library.
+    layout = client.get("/staff/cases").content.decode().count("<script")
+    assert response.content.decode().count("<script") == layout
