@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from porth.services import service as services
 
@@ -27,15 +27,11 @@ CHANNELS = [("online", 80), ("assisted", 5), ("phone", 10), ("paper", 5)]
 DEVICES = [("mobile", 55), ("desktop", 35), ("tablet", 8), ("other", 2)]
 HOURS = [1, 1, 1, 1, 1, 2, 4, 7, 10, 12, 12, 11, 10, 11, 11, 10, 9, 8, 8, 8, 7, 5, 3, 2]
 WEEKDAYS = [10, 10, 9, 9, 8, 5, 4]  # Monday first
-MESSAGES = {
-    "date": "Enter a real date",
-    "email": "Enter an email address in the correct format, like name@example.com",
-    "postcode": "Enter a real postcode",
-    "phone": "Enter a telephone number, like 01632 960 001 or 07700 900 982",
-    "nino": "Enter a National Insurance number in the correct format",
-    "number": "Enter a number",
-    "money": "Enter an amount in pounds and pence",
-}
+
+
+def _required_message(field: Any) -> str:
+    with translation.override("en"):
+        return str(services.message(field, services.questions.Invalid("required")))
 
 
 def _pick(rng: random.Random, weighted: list[tuple[str, int]]) -> str:
@@ -81,11 +77,17 @@ def _journey(
             yield step("page_viewed", rng.uniform(3, 20), **seen)
         if page.fields and rng.random() < 0.12:
             field = rng.choice(page.fields)
-            message = MESSAGES.get(field.type, f"Enter {field.label.get('en').lower().rstrip('?')}")
+            # The message a citizen sees when they leave the question out. Before the first
+            # page is saved there is no journey yet, as with real errors on it.
+            where = seen if index else {"page": page.id}
             yield step(
-                "validation_error", rng.uniform(10, 60), **seen, field=field.id, detail=message
+                "validation_error",
+                rng.uniform(10, 60),
+                **where,
+                field=field.id,
+                detail=_required_message(field),
             )
-        if rng.random() < 0.05 + 0.02 * (index == 0):
+        if rng.random() < 0.025 + 0.05 * (index == 0):
             if exits and rng.random() < 0.4:  # not eligible
                 yield step("exit_reached", 5, journey_id=journey_id, page=exits[0].id)
             return  # left here
