@@ -304,3 +304,28 @@ def test_a_dashboard_is_light_and_needs_no_script_of_its_own() -> None:
     # Only the staff layout's scripts (GOV.UK and MOJ Frontend), no chart library.
     layout = client.get("/staff/cases").content.decode().count("<script")
     assert response.content.decode().count("<script") == layout
+
+
+def test_screened_comments_are_shown_with_their_rating(monkeypatch: pytest.MonkeyPatch) -> None:
+    from dataclasses import dataclass
+    from datetime import datetime
+
+    from porth.analytics import service as public
+
+    @dataclass(frozen=True)
+    class Comment:
+        at: datetime
+        rating: int
+        text: str
+
+    asked: list[tuple[Any, ...]] = []
+
+    def comments(service: str, first_day: date, last_day: date, limit: int = 50) -> list[Comment]:
+        asked.append((service, first_day, last_day, limit))
+        return [Comment(timezone.now(), 2, "The address page was confusing [email removed]")]
+
+    monkeypatch.setattr(public, "comments", comments, raising=False)
+    page = text(owner().get(f"/staff/performance/{SERVICE}?period=month&start=2026-10-01"))
+    assert asked == [(SERVICE, date(2026, 10, 1), date(2026, 10, 31), 50)]
+    assert "“The address page was confusing [email removed]”" in page
+    assert "Dissatisfied," in page
