@@ -22,7 +22,7 @@ DEVICES = {"mobile": "Mobile", "tablet": "Tablet", "desktop": "Desktop", "other"
 RATINGS = {
     5: "Very satisfied",
     4: "Satisfied",
-    3: "Neither satisfied nor dissatisfied",
+    3: "Neither satisfied or dissatisfied",  # GOV.UK's words, as the question asks
     2: "Dissatisfied",
     1: "Very dissatisfied",
 }

@@ -22,10 +22,12 @@ from porth.casework.models import Queue
 from porth.services import service as services
 
 from . import actions, display, export
+from .experiments import results
 from .forms import CostForm
 from .kpis import daily, figures, overview
 from .models import Cost
 from .params import CHANNELS, KINDS, Choice, choose
+from .satisfaction import comments
 from .summary import organisation_rows, service_rows
 
 ROLES = (Role.SERVICE_OWNER, Role.PLATFORM_ADMIN)
@@ -180,8 +182,8 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             "show": display.show,
             "cell": display.Cell,
             "ratings_words": display.RATINGS,
-            "comments": _comments(slug, choice),
-            "experiments": _experiments(definition),
+            "comments": comments(slug, choice.period.start, choice.period.end, limit=50),
+            "experiments": results(definition),
             "previous_url": "?" + urlencode(choice.query(choice.period.previous())),
             "next_url": "?" + urlencode(choice.query(following))
             if following.start <= today
@@ -212,9 +214,7 @@ def service_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
         )
     else:
         document = {"service": slug, "channel": choice.channel, "figures": now, "previous": before}
-        experiments = _experiments(definition)
-        if experiments is not None:
-            document["experiments"] = experiments
+        document["experiments"] = results(definition)
         body = export.to_json(document)
     return _download(body, fmt, name)
 
@@ -242,24 +242,6 @@ def _bad_export(choice: Choice, fmt: str) -> HttpResponse:
     return HttpResponse(
         export.to_json({"errors": problems}), status=400, content_type="application/json"
     )
-
-
-def _comments(slug: str, choice: Choice) -> list[Any] | None:
-    """Screened comments (helper D's satisfaction.comments), None until that exists."""
-    from . import service as public
-
-    comments = getattr(public, "comments", None)
-    if comments is None:
-        return None
-    return list(comments(slug, choice.period.start, choice.period.end, limit=50))
-
-
-def _experiments(definition: Any) -> list[Any] | None:
-    """Experiment results (helper E's analytics.service.results), None until that exists."""
-    from . import service as public
-
-    results = getattr(public, "results", None)
-    return None if results is None else list(results(definition))
 
 
 # --- Costs ------------------------------------------------------------------------------------

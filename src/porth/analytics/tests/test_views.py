@@ -167,8 +167,21 @@ def test_the_csv_export_holds_every_figure_of_the_page() -> None:
     )
     rows = _csv(response)
     tables = {row["table"] for row in rows}
-    assert {"kpis", "channels", "funnel", "errors", "durations", "by_hour", "by_weekday",
-            "devices", "activity", "ratings", "costs", "casework", "trend"} <= tables  # fmt: skip
+    assert {
+        "kpis",
+        "channels",
+        "funnel",
+        "errors",
+        "durations",
+        "by_hour",
+        "by_weekday",
+        "devices",
+        "activity",
+        "ratings",
+        "costs",
+        "casework",
+        "trend",
+    } <= tables
     figure = {(r["table"], r["row"], r["column"]): r["value"] for r in rows}
     assert figure[("kpis", "Journeys completed", "October 2026")] == "1234"
     assert figure[("kpis", "Completion rate", "October 2026")] == "0.2856"
@@ -197,8 +210,11 @@ def test_the_json_export_holds_the_figures_and_the_previous_periods() -> None:
     assert data["previous"]["period"]["first_day"] == "2026-04-01"
     kpis = data["figures"]["kpis"]
     assert kpis["completed"] == 1234
-    assert kpis["completion_rate"] == {"numerator": 1234, "denominator": 4321,
-                                       "value": pytest.approx(1234 / 4321)}  # fmt: skip
+    assert kpis["completion_rate"] == {
+        "numerator": 1234,
+        "denominator": 4321,
+        "value": pytest.approx(1234 / 4321),
+    }
     assert kpis["cost_per_transaction"] == "4.60"
     assert kpis["ratings"]["5"] == 61
     assert data["figures"]["durations"]["median"] == 412.0
@@ -236,8 +252,12 @@ def test_a_service_owner_enters_a_channels_cost_for_a_month() -> None:
     assert response.status_code == 303
     cost = Cost.objects.get()
     assert (cost.service, cost.channel, cost.first_day, cost.last_day, cost.amount) == (
-        SERVICE, "phone", date(2026, 10, 1), date(2026, 10, 31), Decimal("1250.50"),
-    )  # fmt: skip
+        SERVICE,
+        "phone",
+        date(2026, 10, 1),
+        date(2026, 10, 31),
+        Decimal("1250.50"),
+    )
     entry = AuditEvent.objects.get(action="performance.cost_entered")
     assert entry.data["amount"] == "1250.50"
     assert entry.organisation == Organisation.objects.get(slug="example-council")
@@ -249,12 +269,15 @@ def test_entering_a_cost_again_corrects_it() -> None:
     client = owner()
     url = f"/staff/performance/{SERVICE}/costs"
     for amount in ("100", "120"):
-        client.post(url, {"channel": "paper", "period": "quarter", "start": "2026-08-09",
-                          "amount": amount})  # fmt: skip
+        client.post(
+            url, {"channel": "paper", "period": "quarter", "start": "2026-08-09", "amount": amount}
+        )
     cost = Cost.objects.get()
     assert (cost.first_day, cost.last_day, cost.amount) == (
-        date(2026, 7, 1), date(2026, 9, 30), Decimal("120"),
-    )  # fmt: skip
+        date(2026, 7, 1),
+        date(2026, 9, 30),
+        Decimal("120"),
+    )
     last = AuditEvent.objects.filter(action="performance.cost_entered").order_by("-pk").first()
     assert last is not None and last.data["replaced"] == "100.00"
 
@@ -265,18 +288,28 @@ def test_entering_a_cost_again_corrects_it() -> None:
         ({"period": "month", "start": "2026-10-01", "amount": "1"}, "Select the channel"),
         ({"channel": "phone", "start": "2026-10-01", "amount": "1"}, "day, week, month or quarter"),
         ({"channel": "phone", "period": "month", "amount": "1"}, "Enter the first day"),
-        ({"channel": "phone", "period": "month", "start": "31/10/2026", "amount": "1"},
-         "as a real date"),
-        ({"channel": "phone", "period": "month", "start": "2999-01-01", "amount": "1"},
-         "must have started"),
-        ({"channel": "phone", "period": "month", "start": "2026-10-01", "amount": "lots"},
-         "Enter the cost in pounds"),
-        ({"channel": "phone", "period": "month", "start": "2026-10-01", "amount": "-5"},
-         "£0 or more"),
-        ({"channel": "phone", "period": "month", "start": "2026-10-01", "amount": "1.234"},
-         "pounds and pence"),
+        (
+            {"channel": "phone", "period": "month", "start": "31/10/2026", "amount": "1"},
+            "as a real date",
+        ),
+        (
+            {"channel": "phone", "period": "month", "start": "2999-01-01", "amount": "1"},
+            "must have started",
+        ),
+        (
+            {"channel": "phone", "period": "month", "start": "2026-10-01", "amount": "lots"},
+            "Enter the cost in pounds",
+        ),
+        (
+            {"channel": "phone", "period": "month", "start": "2026-10-01", "amount": "-5"},
+            "£0 or more",
+        ),
+        (
+            {"channel": "phone", "period": "month", "start": "2026-10-01", "amount": "1.234"},
+            "pounds and pence",
+        ),
     ],
-)  # fmt: skip
+)
 def test_a_cost_that_cannot_be_saved_is_explained(data: dict[str, str], message: str) -> None:
     response = owner().post(f"/staff/performance/{SERVICE}/costs", data)
     assert response.status_code == 400
@@ -310,8 +343,6 @@ def test_screened_comments_are_shown_with_their_rating(monkeypatch: pytest.Monke
     from dataclasses import dataclass
     from datetime import datetime
 
-    from porth.analytics import service as public
-
     @dataclass(frozen=True)
     class Comment:
         at: datetime
@@ -324,8 +355,37 @@ def test_screened_comments_are_shown_with_their_rating(monkeypatch: pytest.Monke
         asked.append((service, first_day, last_day, limit))
         return [Comment(timezone.now(), 2, "The address page was confusing [email removed]")]
 
-    monkeypatch.setattr(public, "comments", comments, raising=False)
+    monkeypatch.setattr(views, "comments", comments)
     page = text(owner().get(f"/staff/performance/{SERVICE}?period=month&start=2026-10-01"))
     assert asked == [(SERVICE, date(2026, 10, 1), date(2026, 10, 31), 50)]
     assert "“The address page was confusing [email removed]”" in page
     assert "Dissatisfied," in page
+
+
+def test_experiment_results_are_on_the_dashboard_and_in_its_export(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from porth.analytics import experiments as ex
+
+    a, b = ex.rate(400, 1000), ex.rate(460, 1000)
+    result = ex.ExperimentResult(
+        id="shorter-question",
+        page="your-name",
+        page_title="What is your name?",
+        split=50,
+        ends=None,
+        running=True,
+        a=ex.Variant("a", "shorter-question:a", 1000, a, ex.rate(50, 1000)),
+        b=ex.Variant("b", "shorter-question:b", 1000, b, ex.rate(40, 1000)),
+        completion=ex.difference(b, a),
+        errors=ex.difference(ex.rate(40, 1000), ex.rate(50, 1000)),
+        verdict=ex.verdict(a, b, ex.difference(b, a)),
+        errors_note="",
+    )
+    monkeypatch.setattr(views, "results", lambda definition: [result])
+    client = owner()
+    page = text(client.get(f"/staff/performance/{SERVICE}"))
+    assert "shorter-question: “What is your name?”" in page
+    assert result.verdict in page
+    data = client.get(f"/staff/performance/{SERVICE}/figures.json").json()
+    assert data["experiments"][0]["b"]["completion"]["numerator"] == 460
