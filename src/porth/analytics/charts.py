@@ -97,7 +97,7 @@ def bars(
 ) -> Markup:
     """Horizontal bars with their labels and values written out: a funnel, channels,
     devices, ratings. Each bar's value is printed at its end, so nobody has to read a scale."""
-    row, left, right, gap = 26, 170, 64, 5
+    row, left, right, gap = 26, 200, 56, 5
     width = 480
     height = row * len(values) + gap
     plot = width - left - right
@@ -108,7 +108,7 @@ def bars(
         bar = plot * value / peak
         short = label if len(label) <= 24 else label[:23] + "…"
         parts.append(
-            f'<text x="{left - 8}" y="{y + row / 2 + 2:.1f}" font-size="14" text-anchor="end" '
+            f'<text x="{left - 8}" y="{y + row / 2 + 2:.1f}" font-size="13" text-anchor="end" '
             f'fill="{TEXT}">{escape(short)}</text>'
             f'<rect x="{left}" y="{y}" width="{bar:.1f}" height="{row - gap}" fill="{BAR}"/>'
             f'<text x="{left + bar + 6:.1f}" y="{y + row / 2 + 2:.1f}" font-size="14" '

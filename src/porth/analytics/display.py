@@ -51,6 +51,7 @@ class Section:
     table: Table
     chart: Markup | None = None
     notes: list[str] = field(default_factory=list)
+    fold: bool = False  # a long table of a chart (each day, each hour), shown on request
 
 
 def raw(cell: Cell) -> str | int | float | None:
@@ -170,6 +171,7 @@ def sections(
                     values,
                     label_every=max(1, len(values) // 8),
                 ),
+                fold=True,
             )
         )
     out += [
@@ -284,6 +286,7 @@ def _by_hour(figures: Figures) -> Section:
         charts.columns(
             "Journeys completed by hour of the day", labels, figures.by_hour, label_every=3
         ),
+        fold=True,
     )
 
 

@@ -148,7 +148,13 @@ def _sections(slug: str, definition: Any, choice: Choice) -> tuple[Any, Any, lis
             "slug", "name"
         )
     )
-    trend = daily(slug, choice.period, "completed") if choice.period.days > 1 else []
+    # Days still to come are left off, so the chart does not end in a run of zeros.
+    today = timezone.localdate()
+    trend = (
+        [(day, n) for day, n in daily(slug, choice.period, "completed") if day <= today]
+        if choice.period.days > 1
+        else []
+    )
     return now, before, display.sections(now, before, trend=trend, queue_names=queue_names)
 
 
