@@ -53,3 +53,27 @@ def test_demo_journeys_look_like_real_ones() -> None:
 def test_the_command_says_what_it_recorded(capsys: pytest.CaptureFixture[str]) -> None:
     call_command("performance_demo")
     assert "demo performance events for apply-for-a-blue-badge" in capsys.readouterr().out
+
+
+def test_after_the_demo_a_service_owner_sees_figures() -> None:
+    from porth.accounts.models import Role
+    from porth.accounts.tests.factories import (
+        MembershipFactory,
+        OrganisationFactory,
+        signed_in_client,
+    )
+
+    demo.seed(journeys=100)
+    start = (timezone.localdate() - timedelta(days=45)).isoformat()  # well inside the 100 days
+    org = OrganisationFactory.create(slug="example-council", name="Example Council")
+    owner = MembershipFactory.create(organisation=org, role=Role.SERVICE_OWNER).user
+    client = signed_in_client(owner)
+    page = client.get(f"/staff/performance/?period=quarter&start={start}").content.decode()
+    assert "No data" not in page.split("table-services")[1].split("</table>")[0]
+    response = client.get(
+        f"/staff/performance/apply-for-a-blue-badge/figures.json?period=quarter&start={start}"
+    )
+    figures = response.json()["figures"]
+    assert figures["kpis"]["completed"] > 0
+    assert figures["funnel"] and figures["errors"] and sum(figures["by_hour"]) > 0
+    assert figures["casework"][0]["decided"] > 0
