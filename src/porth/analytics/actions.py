@@ -39,20 +39,18 @@ def enter_cost(
             "amount": str(amount),
         }
         if earlier is not None:
+            # Replaced, not updated: where spans overlap, the one entered last counts
+            # (costs.py), so a correction must be the newest row.
             data["replaced"] = str(earlier.amount)
-            earlier.amount = amount
-            earlier.entered_by = actor
-            earlier.save(update_fields=["amount", "entered_by"])
-            cost = earlier
-        else:
-            cost = Cost.objects.create(
-                service=service,
-                channel=channel,
-                first_day=period.start,
-                last_day=period.end,
-                amount=amount,
-                entered_by=actor,
-            )
+            earlier.delete()
+        cost = Cost.objects.create(
+            service=service,
+            channel=channel,
+            first_day=period.start,
+            last_day=period.end,
+            amount=amount,
+            entered_by=actor,
+        )
         record(
             "performance.cost_entered",
             actor=actor,

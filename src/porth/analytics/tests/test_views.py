@@ -389,3 +389,18 @@ def test_experiment_results_are_on_the_dashboard_and_in_its_export(
     assert result.verdict in page
     data = client.get(f"/staff/performance/{SERVICE}/figures.json").json()
     assert data["experiments"][0]["b"]["completion"]["numerator"] == 460
+
+
+def test_a_corrected_cost_counts_over_a_longer_span_entered_since() -> None:
+    from porth.analytics import kpis
+
+    client = owner()
+    url = f"/staff/performance/{SERVICE}/costs"
+    for period, start, amount in (
+        ("month", "2026-10-01", "100"),
+        ("quarter", "2026-10-01", "920"),
+        ("month", "2026-10-01", "200"),  # the correction
+    ):
+        client.post(url, {"channel": "paper", "period": period, "start": start, "amount": amount})
+    october = Period.containing("month", date(2026, 10, 1))
+    assert kpis.figures(SERVICE, october).kpis.costs["paper"] == Decimal("200.00")
