@@ -54,6 +54,19 @@ def services_dir(tmp_path: Path, settings: object) -> Iterator[Callable[..., Def
     registry.reload()
 
 
+@pytest.fixture
+def analytics_batched(settings: Any, db: None) -> Iterator[None]:
+    """Performance data buffered as in production (PORTH_ANALYTICS_FLUSH_SECONDS > 0), not
+    written at once as the test settings have it: for tests that count a page's queries, to
+    count the page's own. The buffer is written at the end, inside the test's transaction."""
+    from porth.analytics import recorder
+
+    settings.PORTH_ANALYTICS_FLUSH_SECONDS = 3600.0
+    settings.PORTH_ANALYTICS_BATCH = 100_000
+    yield
+    recorder.flush()
+
+
 def pytest_runtest_setup(item: pytest.Item) -> None:
     """`@pytest.mark.fast_path("name", …)`: a test of those optimisations themselves, skipped
     when PORTH_FAST_PATH leaves any of them out (the behaviour tests run in both modes)."""

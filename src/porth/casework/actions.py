@@ -21,7 +21,7 @@ from porth.utils.text import has_control_characters
 
 from . import replies
 from .models import Case, CaseEvent, InformationRequest, Queue, event_context
-from .signals import applicant_event
+from .signals import applicant_event, case_changed
 from .transitions import next_status, refusal
 
 MAX_TEXT = 5000
@@ -117,6 +117,15 @@ def open_case(
             obj=case,
             data={"reference": case.reference, "channel": case.channel},
         )
+        case_changed.send(
+            sender=Case,
+            case=case,
+            action="opened",
+            from_status="",
+            to_status=case.status,
+            actor=actor,
+            queue=action.queue,
+        )
     return case
 
 
@@ -154,7 +163,12 @@ def _change(
 ) -> Case:
     """Apply `action` to `case` if its status allows and nobody changed it since `version`."""
     with transaction.atomic():
-        current = Case.objects.filter(pk=case.pk).only("status", "version").first()
+        current = (
+            Case.objects.filter(pk=case.pk)
+            .select_related("queue")  # its slug, for case_changed: joined, not queried again
+            .only("status", "version", "queue__slug")
+            .first()
+        )
         if current is None:
             raise Refused("This case no longer exists")
         if current.version != version:
@@ -181,6 +195,15 @@ def _change(
             obj=case,
             data={"reference": case.reference, "from": current.status, "to": status}
             | (audit or {}),
+        )
+        case_changed.send(
+            sender=Case,
+            case=case,
+            action=action,
+            from_status=current.status,
+            to_status=status,
+            actor=actor,
+            queue=current.queue.slug,
         )
     case.refresh_from_db()
     return case

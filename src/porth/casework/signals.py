@@ -14,5 +14,6 @@ applicant_event = Signal()
 # Sent inside the transaction that opens a case or changes its status, for performance data.
 # Arguments: case (Case), action (str: "opened", or the action taken: "approve", "reject",
 # "close", "request_information", …), from_status (str: "" when opened), to_status (str),
-# actor (the member of staff, or None).
+# actor (the member of staff, or None), queue (str: the slug of the case's queue; passed so
+# that no receiver needs a query for it).
 case_changed = Signal()

@@ -182,6 +182,7 @@ def submit(
     today: date,
     actor: Any = None,
     state: engine.State | None = None,
+    request: Any = None,
 ) -> Submission:
     """Turn a complete journey into a submission, once: a repeated call returns the first.
 
@@ -191,6 +192,7 @@ def submit(
     `state`: the journey's state as the caller read it (at `journey.revision`), so that the
     answers are decrypted once. It is used only if the locked row is still at that revision;
     a journey saved meanwhile (another tab) is read again, and its newer answers are sent.
+    `request`: the request that sent it, for the `submitted` signal's receivers.
     """
     read_at = journey.revision
     # One batch of audit entries: the submission's and those of whatever the `submitted`
@@ -252,6 +254,7 @@ def submit(
             definition=definition,
             answers=answers,
             actor=actor,
+            request=request,
         )
         store.finish(locked)
         journey.revision = locked.revision

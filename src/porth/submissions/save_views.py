@@ -30,7 +30,7 @@ from porth.utils import crypto
 from porth.utils.http import no_store
 from porth.utils.urls import cached_reverse
 
-from . import actions, assisted, saving
+from . import actions, assisted, events, saving
 from .views import SESSION_KEY, _existing, _moved, _page_url, _remember, _send_revision, _today
 
 SAVED_KEY = "saved_for_later"  # session: what the "we have sent a link" page shows, encrypted
@@ -289,6 +289,7 @@ def resume(request: HttpRequest, token: str) -> HttpResponse:
         # could reach it again.
         actions.discard_journeys([earlier], reason="replaced by a saved journey")
     _remember(request, journey, None)
+    events.resumed(request, journey)
     today = _today()
     definition, state = live, actions.read_state(journey)
     if journey.version != live.version:

@@ -29,7 +29,7 @@ from porth.services.service import CHECK_ANSWERS, Definition, engine, message, q
 from porth.utils.http import no_store
 from porth.utils.urls import cached_reverse
 
-from . import actions, assisted, store
+from . import actions, assisted, events, store
 from .models import Channel, Journey
 from .rendering import render_questions, render_summary
 
@@ -241,6 +241,7 @@ def _page(
         )
     the_page, _variant = services.variant_page(definition, page_id, current.journey.pk, today=today)
     changing = request.GET.get("change") == "1"
+    variant = ""  # the experiment variant of the page shown ("<experiment>:<a|b>"), if any
     values: dict[str, Any] = {}
     errors: list[engine.FieldError] = []
     if request.method == "POST" and the_page.kind != "exit":
@@ -248,7 +249,9 @@ def _page(
         saving = mode is None and SAVE_BUTTON in request.POST
         if result.ok:
             state = engine.complete(definition, state, page_id, result.values, today)
+            first = current.journey._state.adding
             actions.save_state(current.journey, state, definition=definition)
+            events.answered(request, current.journey, page_id, first=first, variant=variant)
             _remember(request, current.journey, mode)
             if saving:
                 return _to_save(current, unsaved=False)
@@ -263,7 +266,11 @@ def _page(
             _remember(request, current.journey, mode)
             return _to_save(current, unsaved=any(result.raw.values()))
         values, errors = result.raw, result.errors
+        events.refused(request, current.journey, page_id, errors, variant=variant)
     else:
+        events.viewed(
+            request, definition, current.journey, state, page_id, changing=changing, variant=variant
+        )
         for question in the_page.fields:
             qtype = questions.get(question.type)
             values.update(qtype.to_form(question, state.answers.get(question.id)))
@@ -327,6 +334,7 @@ def check_answers(request: HttpRequest, slug: str, *, mode: Mode) -> HttpRespons
                     today=today,
                     actor=mode.by if mode else None,
                     state=state,  # decrypted once: reused unless saved meanwhile
+                    request=request,
                 )
             except actions.NotComplete:
                 following = engine.next_page(definition, state, today)
@@ -344,6 +352,7 @@ def check_answers(request: HttpRequest, slug: str, *, mode: Mode) -> HttpRespons
         for row in engine.summary(definition, state, today)
     ]
     summary = render_summary(definition, rows, language)
+    events.viewed(request, definition, current.journey, state, CHECK_ANSWERS)
     return render_page(
         request,
         "check_answers.html",

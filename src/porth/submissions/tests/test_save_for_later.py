@@ -613,6 +613,7 @@ def test_a_resumed_journey_continues_on_the_version_it_started_on(
 
 
 @pytest.mark.fast_path("journey_memory")
+@pytest.mark.usefixtures("analytics_batched")  # the page's own queries
 def test_a_journey_on_an_older_version_costs_no_more_per_page(
     serve: Any, sent: list[dict[str, Any]], django_assert_num_queries: Any
 ) -> None:

@@ -93,6 +93,7 @@ def test_after_sending_no_worker_shows_the_answers_again(client: Client, worker:
 
 
 @pytest.mark.fast_path("journey_memory")
+@pytest.mark.usefixtures("analytics_batched")  # the page's own queries
 def test_the_confirmation_is_shown_by_the_worker_that_sent_without_a_query(
     client: Client,
     worker: Workers,
@@ -127,6 +128,7 @@ def test_a_submission_rolled_back_is_not_remembered_as_sent(
 
 
 @pytest.mark.fast_path("journey_memory")
+@pytest.mark.usefixtures("analytics_batched")  # the page's own queries
 def test_the_next_page_is_shown_without_reading_the_database(
     client: Client, django_assert_num_queries: Any
 ) -> None:
@@ -137,6 +139,7 @@ def test_the_next_page_is_shown_without_reading_the_database(
 
 
 @pytest.mark.fast_path("journey_memory")
+@pytest.mark.usefixtures("analytics_batched")  # the page's own queries
 def test_a_journey_remembered_too_long_ago_is_read_again(
     client: Client, django_assert_num_queries: Any, monkeypatch: Any
 ) -> None:
