@@ -91,7 +91,7 @@ def test_a_failed_write_does_not_break_the_page(
     def full(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("the disk is full")
 
-    monkeypatch.setattr(Event.objects, "bulk_create", full)
+    monkeypatch.setattr(recorder, "_insert", full)
     page = Client().get(PAGE)
 
     assert page.status_code == 200
