@@ -1,4 +1,4 @@
-"""`python -m bench [engine|inprocess|instructions|http|weight|audit|casework|notifications|all] [--profile] [--full] [--attribution]`.
+"""`python -m bench [engine|inprocess|instructions|http|weight|audit|casework|notifications|analytics|all] [--profile] [--full] [--attribution]`.
 
 Porth's figures.
 
@@ -13,7 +13,7 @@ import time
 import traceback
 from collections.abc import Callable
 
-from . import audit, casework, engine, instructions, notifications, postgres, weight
+from . import analytics, audit, casework, engine, instructions, notifications, postgres, weight
 from . import http as http_bench
 from . import server as servers
 
@@ -33,6 +33,7 @@ def main(argv: list[str] | None = None) -> int:
             "audit",
             "casework",
             "notifications",
+            "analytics",
             "all",
         ],
     )
@@ -131,6 +132,8 @@ def main(argv: list[str] | None = None) -> int:
         attempt("casework", lambda: casework.run(cases=cases, on_postgres=not args.no_postgres))
     if args.which in {"notifications", "all"}:
         attempt("notifications", lambda: notifications.run(on_postgres=not args.no_postgres))
+    if args.which in {"analytics", "all"}:
+        attempt("analytics", lambda: analytics.run(on_postgres=not args.no_postgres))
     print(f"\nbench finished in {time.monotonic() - began:.0f} s")
     for failure in failures:
         print(f"ERROR {failure}", file=sys.stderr)
