@@ -139,23 +139,20 @@ def flush() -> int:
 
 @functools.cache
 def _statement(vendor: str) -> str:
-    quote = connections["default"].ops.quote_name
-    names = ", ".join(quote(column) for column in COLUMNS)
+    names = ", ".join(sql.quote(column) for column in COLUMNS)
     marks = ", ".join(["%s"] * len(COLUMNS))
-    return f"INSERT INTO {quote(Event._meta.db_table)} ({names}) VALUES ({marks})"
+    return f"INSERT INTO {sql.table(Event)} ({names}) VALUES ({marks})"
 
 
 def _insert(rows: list[Row]) -> None:
-    """The rows written, as the ORM would store them (SQLite keeps naive UTC text)."""
+    """The rows written, their times as the ORM would store them (porth.fastpath.sql)."""
     connection = connections["default"]
-    adapt = connection.ops.adapt_datetimefield_value
     statement = _statement(connection.vendor)
     size = settings.PORTH_ANALYTICS_BATCH
     with connection.cursor() as cursor:
         for start in range(0, len(rows), size):
-            cursor.executemany(
-                statement, [(adapt(row[0]), *row[1:]) for row in rows[start : start + size]]
-            )
+            batch = rows[start : start + size]
+            cursor.executemany(statement, [(sql.adapt_datetime(r[0]), *r[1:]) for r in batch])
 
 
 def pending() -> int:
