@@ -239,9 +239,9 @@ def _page(
         return HttpResponseRedirect(
             _page_url(slug, engine.next_page(definition, state, today)), status=303
         )
-    the_page, _variant = services.variant_page(definition, page_id, current.journey.pk, today=today)
+    # The page in this journey's experiment variant, if any: the page's events carry it.
+    the_page, variant = services.variant_page(definition, page_id, current.journey.pk, today=today)
     changing = request.GET.get("change") == "1"
-    variant = ""  # the experiment variant of the page shown ("<experiment>:<a|b>"), if any
     values: dict[str, Any] = {}
     errors: list[engine.FieldError] = []
     if request.method == "POST" and the_page.kind != "exit":
