@@ -138,9 +138,10 @@ def _per_request(database: str, journeys: int, fast_path: str) -> tuple[float | 
     """Instructions per journey request with PORTH_FAST_PATH=`fast_path`: (count, error)."""
     folder = Path(tempfile.mkdtemp(prefix="porth-instructions-"))
     env = {**os.environ, "PORTH_FAST_PATH": fast_path}  # read by the children's settings
-    # Performance events written by the batch (PORTH_ANALYTICS_BATCH), as on a busy site, not
-    # by the flush timer: under Valgrind's fiftyfold slowdown its 2 s would come around fifty
-    # times as often per request as for real, each time in a new thread with a new connection.
+    # Performance events written when a batch fills (PORTH_ANALYTICS_BATCH), as on a busy
+    # site, not after the flush interval: under Valgrind's fiftyfold slowdown its 2 s would
+    # come around fifty times as often per request as for real. (The writer thread's work is
+    # counted with the requests'.)
     env.setdefault("PORTH_ANALYTICS_FLUSH_SECONDS", "3600")
     try:
         if database == "postgres":

@@ -2,11 +2,12 @@
 
 Most events (pages viewed, answered, errors) are appended to an in-process buffer, and
 written together with one INSERT run over the whole batch (`executemany`: pipelined on
-PostgreSQL, a loop in C on SQLite): when the buffer holds PORTH_ANALYTICS_BATCH events, when
-its oldest is PORTH_ANALYTICS_FLUSH_SECONDS old (a timer thread, so a quiet site's events
-are not left waiting for the next request), and when the process exits. A request pays for
-building one tuple and appending it under a lock; no model instance is made for a buffered
-event, as building one and compiling its INSERT through the ORM cost ten times as much
+PostgreSQL, a loop in C on SQLite) by one writer thread per process, with its own database
+connection kept open: when the buffer holds PORTH_ANALYTICS_BATCH events, when its oldest is
+PORTH_ANALYTICS_FLUSH_SECONDS old (so a quiet site's events are not left waiting), and when
+the process exits. A request pays for building one tuple and appending it under a lock, and
+never waits for a batch to be written; no model instance is made for a buffered event, as
+building one and compiling its INSERT through the ORM cost ten times as much
 (bench/analytics.py).
 
 Events that go with a write that matters (a submission, a case decision) are written in that
@@ -21,7 +22,9 @@ import atexit
 import functools
 import hashlib
 import logging
+import os
 import threading
+import time
 from datetime import datetime
 
 from django.conf import settings
@@ -51,9 +54,13 @@ COLUMNS = (
 )
 Row = tuple[datetime, str, str, int | None, str, str, str, str, str, str, int | None]
 
+# Batches that may wait unwritten (the database down or slow) before new events are dropped.
+MAX_WAITING = 20
+
 _lock = threading.Lock()
+_wake = threading.Condition(_lock)  # the writer waits on it for events, and for a full batch
 _buffer: list[Row] = []
-_timer: threading.Timer | None = None
+_writer: threading.Thread | None = None
 
 
 @functools.lru_cache(maxsize=4096)
@@ -98,43 +105,44 @@ def record(
     if now or settings.PORTH_ANALYTICS_FLUSH_SECONDS <= 0:
         sql.insert(Event(**dict(zip(COLUMNS, row, strict=True))))
         return
-    global _timer
     with _lock:
+        if len(_buffer) >= MAX_WAITING * settings.PORTH_ANALYTICS_BATCH:
+            return  # the database has not taken a batch for a while: keep memory bounded
         _buffer.append(row)
-        full = len(_buffer) >= settings.PORTH_ANALYTICS_BATCH
-        if not full and _timer is None:
-            _timer = threading.Timer(settings.PORTH_ANALYTICS_FLUSH_SECONDS, _flush_in_thread)
-            _timer.daemon = True
-            _timer.start()
-    if full:
-        if connections["default"].in_atomic_block:
-            # Not inside someone's transaction: the buffer holds other requests' events too,
-            # which must not be rolled back with it.
-            transaction.on_commit(flush)
-        else:
-            flush()
+        if _writer is None:
+            _start_writer()
+        # The writer waits for the first event (to time its batch from it) and for the
+        # batch to fill: only then is it woken.
+        if len(_buffer) == 1 or len(_buffer) >= settings.PORTH_ANALYTICS_BATCH:
+            _wake.notify()
 
 
 def flush() -> int:
-    """Write the buffered events (an INSERT over PORTH_ANALYTICS_BATCH at a time); how many.
-    Never raises: performance data must not break a citizen's page, so a failed write is
-    logged and its events dropped."""
-    global _timer
+    """Write the buffered events now, from this thread (at exit, and for tests and
+    benchmarks); how many were written."""
     with _lock:
         events = _buffer[:]
         _buffer.clear()
-        if _timer is not None:
-            _timer.cancel()
-            _timer = None
+    return _write(events)
+
+
+def _write(events: list[Row]) -> int:
+    """Never raises: performance data must not break anything, so a batch that cannot be
+    written (twice: the first failure may be a connection the server closed) is logged and
+    dropped."""
     if not events:
         return 0
-    try:
-        with transaction.atomic():
-            _insert(events)
-    except Exception:
-        log.exception("could not write %d analytics events", len(events))
-        return 0
-    return len(events)
+    for attempt in (1, 2):
+        try:
+            with transaction.atomic():
+                _insert(events)
+            return len(events)
+        except Exception:
+            # A fresh connection for the next try, and for the next batch.
+            connections["default"].close()
+            if attempt == 2:
+                log.exception("could not write %d analytics events", len(events))
+    return 0
 
 
 @functools.cache
@@ -161,15 +169,47 @@ def pending() -> int:
         return len(_buffer)
 
 
-def _flush_in_thread() -> None:
-    global _timer
-    with _lock:
-        _timer = None
-    try:
-        flush()
-    finally:
-        # The timer's thread opened its own connection: close it, or each flush leaks one.
-        connections.close_all()
+def _start_writer() -> None:
+    """Start this process's writer thread (called with the lock held)."""
+    global _writer
+    _writer = threading.Thread(target=_write_batches, name="porth-analytics", daemon=True)
+    _writer.start()
 
 
+def _write_batches() -> None:
+    """The writer thread: wait for an event, then until the batch is full or its first
+    event has waited PORTH_ANALYTICS_FLUSH_SECONDS, then write the batch; for ever. Its
+    connection stays open while batches keep coming, and is closed when none is waiting
+    (a quiet site, or a test database about to be dropped, holds no idle connection)."""
+    while True:
+        with _wake:
+            while not _buffer:
+                _wake.wait()
+            deadline = time.monotonic() + settings.PORTH_ANALYTICS_FLUSH_SECONDS
+            # (An empty buffer here was written by `flush`: wait afresh for the next event.)
+            while _buffer and len(_buffer) < settings.PORTH_ANALYTICS_BATCH:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    break
+                _wake.wait(left)
+            events = _buffer[:]
+            _buffer.clear()
+        _write(events)
+        with _lock:
+            idle = not _buffer
+        if idle:
+            connections["default"].close()
+
+
+def _after_fork() -> None:
+    """In a child process (a server's worker forked from its master): the parent's buffer is
+    the parent's to write, and the parent's writer thread did not come across."""
+    global _lock, _wake, _writer
+    _lock = threading.Lock()
+    _wake = threading.Condition(_lock)
+    _buffer.clear()
+    _writer = None
+
+
+os.register_at_fork(after_in_child=_after_fork)
 atexit.register(flush)
