@@ -71,6 +71,7 @@ class FunnelStep:
     reached: int  # journeys
     answered: int  # journeys
     left: int  # reached - answered; reached - completed (check); exits (exit pages)
+    # (For check answers, `answered` is the journeys that went on to send: reached - left.)
     drop_off: Ratio  # left / reached
 
 
@@ -346,6 +347,7 @@ def funnel(service: str, sums: Sums, completed: int) -> list[FunnelStep]:
             left = exits.get(page, 0)
         elif kind == "check":
             left = max(r - completed, 0)
+            a = r - left  # "went on" from check your answers: sent
         else:
             left = max(r - a, 0)
         steps.append(FunnelStep(page, title, kind, v, r, a, left, Ratio(left, r)))

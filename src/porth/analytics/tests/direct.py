@@ -139,6 +139,8 @@ def figures(
             continue
         a = answered[page]
         left = {"exit": exits[page], "check": max(r - len(submitted), 0)}.get(kind, max(r - a, 0))
+        if kind == "check":
+            a = r - left
         steps.append(FunnelStep(page, title, kind, visits[page], r, a, left, Ratio(left, r)))
 
     error_counts = Counter((e.page, e.field, e.detail) for e in of("validation_error"))
