@@ -4,7 +4,8 @@ the real roll-up, so the dashboards have figures to show. Never in production.
 
 Made-up but plausible: most journeys online and on phones, busiest on weekday mornings,
 some leaving on each page, some errors, a few saved and resumed, some skipping pages (as
-branching routes do), cases decided days later. Seeded, so each demo looks the same. A
+branching routes do), cases decided days later, ratings with a few (screened) comments, and
+each journey shown its variant of a page under test (experiments in the definition). Seeded, so each demo looks the same. A
 service with any rolled-up figures already is left alone, so running it again adds nothing.
 """
 
@@ -18,8 +19,9 @@ from django.utils import timezone, translation
 from porth.services import service as services
 
 from . import recorder
-from .models import Count, Event
+from .models import Count, Event, Feedback
 from .rollups import roll_up
+from .screening import screen
 
 DAYS = 100
 JOURNEYS = 300
@@ -27,6 +29,18 @@ CHANNELS = [("online", 80), ("assisted", 5), ("phone", 10), ("paper", 5)]
 DEVICES = [("mobile", 55), ("desktop", 35), ("tablet", 8), ("other", 2)]
 HOURS = [1, 1, 1, 1, 1, 2, 4, 7, 10, 12, 12, 11, 10, 11, 11, 10, 9, 8, 8, 8, 7, 5, 3, 2]
 WEEKDAYS = [10, 10, 9, 9, 8, 5, 4]  # Monday first
+# Comments left with a rating, by rating; screened as real ones are (one shows it).
+COMMENTS = {
+    1: ["The page kept saying my answer was wrong and did not say why."],
+    2: ["I could not find the badge number. Ring me on 07700 900123 please."],
+    3: ["Fine, but I had to look up my National Insurance number."],
+    4: [
+        "Quicker than the paper form.",
+        "Clear questions, thank you.",
+        "Easy, but I would have liked a call back on 07700 900456 about my badge.",
+    ],
+    5: ["Very easy to do on my phone.", "Done in ten minutes. Diolch!"],
+}
 
 
 def _required_message(field: Any) -> str:
@@ -72,10 +86,13 @@ def _journey(
     for index, page in enumerate(pages):
         if index and rng.random() < 0.15:
             continue  # a route that does not pass this page
-        seen = {"journey_id": journey_id, "page": page.id}
+        # A page under test: the variant this journey is shown, and variant b's wording
+        # helping a little (fewer errors), as a team would hope.
+        _, variant = services.variant_page(definition, page.id, journey_id, language="en")
+        seen = {"journey_id": journey_id, "page": page.id, "variant": variant}
         if index:
             yield step("page_viewed", rng.uniform(3, 20), **seen)
-        if page.fields and rng.random() < 0.12:
+        if page.fields and rng.random() < (0.06 if variant.endswith(":b") else 0.12):
             field = rng.choice(page.fields)
             # The message a citizen sees when they leave the question out. Before the first
             # page is saved there is no journey yet, as with real errors on it.
@@ -112,6 +129,14 @@ def _journey(
     if channel == "online" and rng.random() < 0.45:
         rating = rng.choices([1, 2, 3, 4, 5], [4, 5, 10, 35, 46])[0]
         yield step("rated", 40, journey_id=journey_id, value=rating)
+        if rng.random() < 0.3:
+            yield step(
+                "comment",
+                0,
+                journey_id=journey_id,
+                value=rating,
+                detail=rng.choice(COMMENTS[rating]),
+            )
     for action in definition.on_submit:
         queue = action.case.queue
         yield step("case_opened", 1, detail=queue)
@@ -121,6 +146,17 @@ def _journey(
             yield step(
                 "case_decided", decided_after, detail=queue, field=outcome, value=int(decided_after)
             )
+
+
+def _comment(event: dict[str, Any]) -> None:
+    Feedback.objects.create(
+        service=event["service"],
+        at=event["at"],
+        journey=recorder.journey_key(event["journey_id"]),
+        rating=event["value"],
+        comment=screen(event["detail"]),
+        channel=event["channel"],
+    )
 
 
 def seed(*, journeys: int = JOURNEYS, now: datetime | None = None) -> dict[str, int]:
@@ -147,11 +183,16 @@ def seed(*, journeys: int = JOURNEYS, now: datetime | None = None) -> dict[str, 
             ),
             key=lambda event: event["at"],
         )
+        written = 0
         for event in events:
             event = {**event}
+            if event["kind"] == "comment":  # not an event: the rating's Feedback row
+                _comment(event)
+                continue
             recorder.record(event.pop("kind"), event.pop("service"), **event)
+            written += 1
         recorder.flush()
-        recorded[slug] = len(events)
+        recorded[slug] = written
     if recorded:
         while roll_up(limit=10_000):
             pass

@@ -77,3 +77,17 @@ def test_after_the_demo_a_service_owner_sees_figures() -> None:
     assert figures["kpis"]["completed"] > 0
     assert figures["funnel"] and figures["errors"] and sum(figures["by_hour"]) > 0
     assert figures["casework"][0]["decided"] > 0
+
+
+def test_the_demo_shows_an_experiment_and_screened_comments() -> None:
+    now = timezone.now()
+    demo.seed(now=now)
+    from porth.analytics.models import Feedback
+    from porth.analytics.service import results
+
+    (result,) = results(registry.get("apply-for-a-blue-badge"))
+    assert result.a.journeys > 0 and result.b.journeys > 0
+    comments = list(Feedback.objects.values_list("comment", flat=True))
+    assert comments
+    assert not any("07700" in c for c in comments)
+    assert any("removed]" in c for c in comments)  # the number in a comment, screened
