@@ -15,7 +15,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from .display import Table, raw
+from .display import Cell, Table, raw
+from .experiments import ExperimentResult
 from .kpis import Ratio
 from .periods import Period
 
@@ -66,6 +67,52 @@ def to_csv(
                     ]
                 )
     return out.getvalue()
+
+
+def experiment_tables(results: Iterable[ExperimentResult]) -> list[Table]:
+    """Each experiment as a table for the CSV: its variants and the difference b - a, with
+    their 95% intervals, and the verdict (the page shows the same in its partial)."""
+    tables = []
+    for result in results:
+        rows = [
+            [
+                Cell(f"Variant {variant.name.upper()}", "text"),
+                Cell(variant.journeys),
+                Cell(variant.completion.value, "share"),
+                Cell(variant.completion.low, "share"),
+                Cell(variant.completion.high, "share"),
+                Cell(variant.errors.value, "share"),
+                Cell(variant.errors.low, "share"),
+                Cell(variant.errors.high, "share"),
+            ]
+            for variant in (result.a, result.b)
+        ]
+        c, e = result.completion, result.errors
+        rows.append(
+            [Cell("Difference B - A", "text"), Cell(None)]
+            + [Cell(x, "share") for x in (c.estimate, c.low, c.high, e.estimate, e.low, e.high)]
+        )
+        head = [
+            "Variant",
+            "Journeys",
+            "Completion rate",
+            "Completion rate, 95% low",
+            "Completion rate, 95% high",
+            "Error rate",
+            "Error rate, 95% low",
+            "Error rate, 95% high",
+        ]
+        caption = f"Experiment {result.id} on {result.page_title}"
+        tables.append(Table(f"experiment:{result.id}", caption, head, rows))
+        tables.append(
+            Table(
+                f"experiment:{result.id}:verdict",
+                "Verdict",
+                ["Experiment", "Verdict"],
+                [[Cell(result.id, "text"), Cell(result.verdict, "text")]],
+            )
+        )
+    return tables
 
 
 def plain(value: Any) -> Any:

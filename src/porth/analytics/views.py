@@ -215,9 +215,9 @@ def service_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     now, before, sections = _sections(slug, definition, choice)
     name = export.filename(slug, choice.period, choice.channel, fmt)
     if fmt == "csv":
-        body = export.to_csv(
-            (slug, choice.period, choice.channel, section.table) for section in sections
-        )
+        tables = [section.table for section in sections]
+        tables += export.experiment_tables(results(definition))
+        body = export.to_csv((slug, choice.period, choice.channel, table) for table in tables)
     else:
         document = {"service": slug, "channel": choice.channel, "figures": now, "previous": before}
         document["experiments"] = results(definition)

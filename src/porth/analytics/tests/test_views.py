@@ -389,6 +389,14 @@ def test_experiment_results_are_on_the_dashboard_and_in_its_export(
     assert result.verdict in page
     data = client.get(f"/staff/performance/{SERVICE}/figures.json").json()
     assert data["experiments"][0]["b"]["completion"]["numerator"] == 460
+    download = client.get(f"/staff/performance/{SERVICE}/figures.csv").content.decode()
+    rows = list(csv.DictReader(io.StringIO(download)))
+    of = {(r["table"], r["row"], r["column"]): r["value"] for r in rows}
+    assert of[("experiment:shorter-question", "Variant B", "Completion rate")] == "0.46"
+    assert of[("experiment:shorter-question", "Variant A", "Journeys")] == "1000"
+    assert (
+        of[("experiment:shorter-question:verdict", "shorter-question", "Verdict")] == result.verdict
+    )
 
 
 def test_a_corrected_cost_counts_over_a_longer_span_entered_since() -> None:
