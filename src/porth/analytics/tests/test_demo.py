@@ -85,7 +85,9 @@ def test_the_demo_shows_an_experiment_and_screened_comments() -> None:
     from porth.analytics.models import Feedback
     from porth.analytics.service import results
 
-    (result,) = results(registry.get("apply-for-a-blue-badge"))
+    definition = registry.get("apply-for-a-blue-badge")
+    assert definition is not None
+    (result,) = results(definition)
     assert result.a.journeys > 0 and result.b.journeys > 0
     comments = list(Feedback.objects.values_list("comment", flat=True))
     assert comments
