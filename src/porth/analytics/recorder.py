@@ -128,11 +128,11 @@ def flush() -> int:
 
 def _write(events: list[Row]) -> int:
     """Never raises: performance data must not break anything, so a batch that cannot be
-    written (twice: the first failure may be a connection the server closed) is logged and
-    dropped."""
+    written is logged and dropped, after three tries (a connection the server closed, a
+    table locked a moment by another writer)."""
     if not events:
         return 0
-    for attempt in (1, 2):
+    for attempt in range(3):
         try:
             with transaction.atomic():
                 _insert(events)
@@ -142,6 +142,8 @@ def _write(events: list[Row]) -> int:
             connections["default"].close()
             if attempt == 2:
                 log.exception("could not write %d analytics events", len(events))
+            else:
+                time.sleep(0.05 * (attempt + 1))
     return 0
 
 

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.db import OperationalError
 from django.test import Client
 
 from porth.analytics import recorder
@@ -38,8 +39,11 @@ def _wait_for(condition: Any) -> bool:
     """Polls `condition` for up to ten seconds (a correctness wait, not a speed limit)."""
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
-        if condition():
-            return True
+        try:
+            if condition():
+                return True
+        except OperationalError:  # the test database (shared in memory) locked by the writer
+            pass
         time.sleep(0.02)
     return False
 
