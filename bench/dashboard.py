@@ -133,7 +133,19 @@ def _copy(raw: Any, rows: Any) -> int:
     written = 0
     lines: list[str] = []
     with raw.copy(f"COPY analytics_event ({made_up.COLUMNS}) FROM STDIN") as copy:
-        for at, service, kind, journey, page, field, detail, channel, device, variant, value in rows:
+        for (
+            at,
+            service,
+            kind,
+            journey,
+            page,
+            field,
+            detail,
+            channel,
+            device,
+            variant,
+            value,
+        ) in rows:
             lines.append(
                 f"{_stamp(at)}+00\t{service}\t{kind}\t{'\\N' if journey is None else journey}\t"
                 f"{page}\t{field}\t{detail}\t{channel}\t{device}\t{variant}\t"

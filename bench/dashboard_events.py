@@ -17,6 +17,7 @@ import heapq
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 SLUG = "bench-service"
 ORGANISATION = "bench-council"
@@ -150,35 +151,47 @@ class _Journey:
         self.device = rng.choices(*DEVICES)[0] if self.channel == "online" else "desktop"
         self.variant = f"name-wording:{rng.choice('ab')}"
 
-    def add(self, gap: float, kind: str, page: str = "", **data: object) -> bool:
+    def add(
+        self,
+        gap: float,
+        kind: str,
+        page: str = "",
+        *,
+        anonymous: bool = False,  # before the journey is stored, and a case's events
+        field: str = "",
+        detail: str = "",
+        device: str = "",
+        value: int | None = None,
+    ) -> bool:
         """Records `kind` `gap` seconds on; False once the journey runs past now."""
         self.at += int(gap)
         if self.at > self.now:
             return False
-        journey = data.get("journey", self.key)
+        journey = None if anonymous else self.key
         variant = self.variant if page == EXPERIMENT_PAGE and kind != "back_used" else ""
         self.events.append(
-            (self.at, SLUG, kind, journey, page, str(data.get("field", "")),  # type: ignore[arg-type]
-             str(data.get("detail", "")), str(data.get("channel", self.channel)),
-             str(data.get("device", "")), variant, data.get("value")),  # type: ignore[arg-type]
+            (self.at, SLUG, kind, journey, page, field, detail, self.channel, device, variant,
+             value)
         )  # fmt: skip
         return True
 
     def page(self, page: str, *, first: bool = False, saved: bool = True) -> bool:
         """Views `page`, maybe makes mistakes on it, maybe leaves; whether it was answered."""
         rng = self.rng
-        view = {"journey": None, "device": self.device} if first and not saved else {}
+        view: dict[str, Any] = (
+            {"anonymous": True, "device": self.device} if first and not saved else {}
+        )
         if not self.add(rng.uniform(3, 25), "page_viewed", page, **view):
             return False
         for field_id, message in MESSAGES.get(page, []):
             if rng.random() < 0.07:
-                where = {"journey": None} if not saved else {}
+                where: dict[str, Any] = {"anonymous": not saved}
                 if not self.add(rng.uniform(10, 60), "validation_error", page,
                                 field=field_id, detail=message, **where):  # fmt: skip
                     return False
         if rng.random() < (0.06 if first else 0.025):
             return False  # left here
-        answered = {"device": self.device} if first else {}
+        answered: dict[str, Any] = {"device": self.device} if first else {}
         return self.add(rng.uniform(8, 90), "page_answered", page, **answered)
 
 
@@ -186,7 +199,7 @@ def journey(rng: random.Random, start: int, now: int, feedback: Feedback) -> lis
     """The events of one journey started at `start`, and of its case."""
     j = _Journey(rng, start, now)
     for _ in range(rng.choices([0, 1, 2], [70, 25, 5])[0]):  # looked, came back later
-        j.add(rng.uniform(0, 600), "page_viewed", "where-you-live", journey=None)
+        j.add(rng.uniform(0, 600), "page_viewed", "where-you-live", anonymous=True)
     if not j.page("where-you-live", first=True, saved=False):
         return j.events
     where = rng.choices(["here", "away", "stop"], [75, 17, 8])[0]
@@ -232,11 +245,11 @@ def journey(rng: random.Random, start: int, now: int, feedback: Feedback) -> lis
         if j.add(40, "rated", value=rating):
             comment = rng.choice(COMMENTS) if rng.random() < 0.3 else ""
             feedback.rows.append((j.at, j.key, rating, comment, j.channel))
-    if not j.add(1, "case_opened", journey=None, detail=QUEUE):
+    if not j.add(1, "case_opened", anonymous=True, detail=QUEUE):
         return j.events
     decided_after = int(rng.uniform(0.2, 15) * DAY)
     outcome = rng.choices(["approved", "rejected", "closed"], [7, 2, 1])[0]
-    j.add(decided_after, "case_decided", journey=None, detail=QUEUE, field=outcome,
+    j.add(decided_after, "case_decided", anonymous=True, detail=QUEUE, field=outcome,
           value=decided_after)  # fmt: skip
     return j.events
 
@@ -258,7 +271,8 @@ def per_journey(seed: int = 1) -> float:
 def stream(count: int, now: int, feedback: Feedback, *, days: int = 365) -> Iterator[Row]:
     """About `count` events over the `days` before `now` (epoch seconds), in time order."""
     rng = random.Random(20261207)
-    journeys = count / per_journey()
+    # A little over: journeys begun in the last days are cut short at now.
+    journeys = count * 1.006 / per_journey()
     mean_weight = sum(WEEKDAYS) / 7
     first = (now // DAY - days) * DAY  # midnight UTC, `days` ago
     pending: list[tuple[int, int, Row]] = []  # (at, sequence, row): a heap
@@ -268,7 +282,7 @@ def stream(count: int, now: int, feedback: Feedback, *, days: int = 365) -> Iter
         weekday = (day // DAY + 3) % 7  # 1 January 1970 was a Thursday
         # Growing over the year, as a new service's traffic does.
         growth = 0.8 + 0.4 * n / days
-        today = int(round(journeys / days * growth * WEEKDAYS[weekday] / mean_weight))
+        today = round(journeys / days * growth * WEEKDAYS[weekday] / mean_weight)
         for start in _starts(rng, day, today):
             if start > now:
                 continue
