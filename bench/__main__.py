@@ -1,6 +1,8 @@
-"""`python -m bench [engine|inprocess|instructions|http|weight|audit|casework|notifications|analytics|all] [--profile] [--full] [--attribution]`.
+"""`python -m bench [engine|inprocess|instructions|http|weight|audit|casework|notifications|analytics|dashboard|all] [--profile] [--full] [--attribution] [--events N]`.
 
-Porth's figures.
+Porth's figures. `dashboard` writes a year of raw performance events (10,000,000, or
+`--events N`), rolls them up and times the service dashboard on PostgreSQL and SQLite: with
+the default number of events it takes the best part of an hour.
 
 Targets are printed beside the figures and never enforced: the exit status is non-zero only
 when something errored (a wrong answer from the server, a server that would not start).
@@ -13,7 +15,17 @@ import time
 import traceback
 from collections.abc import Callable
 
-from . import analytics, audit, casework, engine, instructions, notifications, postgres, weight
+from . import (
+    analytics,
+    audit,
+    casework,
+    dashboard,
+    engine,
+    instructions,
+    notifications,
+    postgres,
+    weight,
+)
 from . import http as http_bench
 from . import server as servers
 
@@ -34,6 +46,7 @@ def main(argv: list[str] | None = None) -> int:
             "casework",
             "notifications",
             "analytics",
+            "dashboard",
             "all",
         ],
     )
@@ -46,6 +59,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-postgres", action="store_true", help="skip the PostgreSQL run")
     parser.add_argument(
         "--full", action="store_true", help="audit and casework: 1,000,000 rows, not 200,000"
+    )
+    parser.add_argument(
+        "--events",
+        type=int,
+        default=dashboard.EVENTS,
+        help=f"dashboard: raw events to write (default {dashboard.EVENTS:,})",
     )
     args = parser.parse_args(argv)
     began = time.monotonic()
@@ -134,6 +153,11 @@ def main(argv: list[str] | None = None) -> int:
         attempt("notifications", lambda: notifications.run(on_postgres=not args.no_postgres))
     if args.which in {"analytics", "all"}:
         attempt("analytics", lambda: analytics.run(on_postgres=not args.no_postgres))
+    if args.which in {"dashboard", "all"}:
+        attempt(
+            "dashboard",
+            lambda: dashboard.run(events=args.events, on_postgres=not args.no_postgres),
+        )
     print(f"\nbench finished in {time.monotonic() - began:.0f} s")
     for failure in failures:
         print(f"ERROR {failure}", file=sys.stderr)

@@ -186,7 +186,8 @@ def _generate(count: int) -> tuple[int, list[str]]:
     return users[0], picks
 
 
-def _client(user_id: int) -> Any:
+def signed_in_client(user_id: int) -> Any:
+    """A test client signed in as the member of staff `user_id`, with both factors."""
     from importlib import import_module
 
     from django.conf import settings
@@ -216,7 +217,7 @@ def _time_views(label: str, user_id: int, references: list[str]) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    client = _client(user_id)
+    client = signed_in_client(user_id)
     first = client.get("/staff/cases").content.decode()
     found = re.search(r'href="([^"]+)" rel="next"', first)
     page_two = found.group(1).replace("&amp;", "&") if found else "/staff/cases"

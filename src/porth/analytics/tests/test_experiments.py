@@ -9,7 +9,7 @@ import pytest
 from django.template.loader import render_to_string
 
 from porth.analytics import experiments as stats
-from porth.analytics.models import Count
+from porth.analytics.models import Count, MonthCount
 from porth.analytics.service import results
 from porth.conftest import MINIMAL
 from porth.services.definition import Definition, parse
@@ -128,9 +128,16 @@ experiments:
 
 
 def count(metric: str, variant: str, value: int, *, page: str = "name", day: date = DAY) -> None:
+    """A day's count, and its month's, as the roll-up writes them."""
     Count.objects.create(
         service="test-service", day=day, metric=metric, page=page, variant=variant, value=value
     )
+    month, _ = MonthCount.objects.get_or_create(
+        service="test-service", month=day.replace(day=1), metric=metric, page=page,
+        variant=variant,
+    )  # fmt: skip
+    month.value += value
+    month.save()
 
 
 @pytest.mark.django_db
@@ -146,6 +153,10 @@ def test_results_read_the_rollups_over_all_days() -> None:
     Count.objects.create(
         service="other", day=DAY, metric="reached", page="name", variant="shorter:a", value=7
     )
+    MonthCount.objects.create(
+        service="other", month=DAY.replace(day=1), metric="reached", page="name",
+        variant="shorter:a", value=7,
+    )  # fmt: skip
 
     [result] = results(definition(), today=DAY)
 
@@ -171,6 +182,8 @@ def test_results_read_the_rollups_over_all_days() -> None:
 
     [since] = results(definition(), since=date(2026, 11, 3), today=DAY)
     assert since.a.journeys == 200
+    [whole_month] = results(definition(), since=date(2026, 11, 1), today=DAY)
+    assert whole_month.a.journeys == 300
 
 
 @pytest.mark.django_db
