@@ -157,8 +157,14 @@ class _Batch:
             )  # fmt: skip
             return
         if event.journey is None:
+            # Before the journey is first saved: views of the first page, and mistakes on it
+            # (the commonest errors of all), counted; nothing per journey.
             if kind == Kind.PAGE_VIEWED:
                 self.add(event, day, "visits", channel="", page=event.page)
+            elif kind == Kind.VALIDATION_ERROR:
+                self.add(
+                    event, day, "errors", page=event.page, field=event.field, detail=event.detail
+                )
             return
         if kind not in JOURNEY_KINDS:
             return

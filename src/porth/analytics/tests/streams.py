@@ -95,6 +95,12 @@ def journey(draw: st.DrawFn) -> tuple[str, list[Step]]:
         Step(draw(gap), "page_viewed", "eligible", journey=False)
         for _ in range(draw(st.integers(0, 2)))
     ]
+    # A mistake on the first page before anything is saved: an error of no journey yet.
+    if steps and draw(st.booleans()):
+        message = draw(st.sampled_from(MESSAGES))
+        steps.append(
+            Step(draw(gap), "validation_error", "eligible", "where", message, journey=False)
+        )
     total = 0
     for i, page in enumerate(route[:far]):
         on_c = variant if page == "page-c" else ""
