@@ -13,7 +13,7 @@ from typing import Any, Literal, cast
 from markupsafe import Markup
 
 from . import charts
-from .kpis import Figures, Kpis, Ratio
+from .figures import Figures, Kpis, Ratio
 from .params import CHANNELS
 
 ValueKind = Literal["text", "count", "share", "money", "seconds", "score", "number"]

@@ -2,7 +2,7 @@
 
 CSV is "long": one figure a line (table, row, column, value), the same tables as the page,
 so any figure on the page can be found in it and every file has the same columns. JSON is
-the figures themselves (kpis.Figures), for a program: shares as their numerator, denominator
+the figures themselves (figures.Figures), for a program: shares as their numerator, denominator
 and value, money as strings of pounds, times in seconds.
 """
 
@@ -17,7 +17,7 @@ from typing import Any
 
 from .display import Cell, Table, raw
 from .experiments import ExperimentResult
-from .kpis import Ratio
+from .figures import Ratio
 from .periods import Period
 
 CSV_HEAD = [

@@ -1,10 +1,11 @@
-"""A service's figures for a period: the four KPIs, the funnel, errors, times, patterns.
+"""A service's figures for a period: the four KPIs, times and patterns (the funnel, errors and
+casework throughput are worked out in usage.py).
 
 Read from the rollups, never from raw events: a quarter of one service is four indexed
 queries whatever the traffic (the sums by dimension from MonthCount, the completions by day
 and channel from Count, the costs entered, the overdue cases), each on the leading columns of
 an index (the unique constraints start with service and day or month). Dashboards and exports
-read only the dataclasses here.
+read only the dataclasses of figures.py.
 
 The KPIs are those of the GOV.UK Service Manual ("Measuring success"), defined in
 docs/analytics.md; transactions and digital take-up are always across every channel, since
@@ -13,7 +14,6 @@ take-up compares channels, while the other figures follow the channel asked for.
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -25,129 +25,21 @@ from porth.submissions.models import Channel
 
 from . import costs as costing
 from .buckets import quantile
+from .figures import (
+    SUM_DIMENSIONS,
+    Durations,
+    Figures,
+    Kpis,
+    Ratio,
+    Sums,
+)
 from .models import Cost, Count, MonthCount
 from .periods import Period
+from .usage import errors, funnel, throughput
 
 CHANNELS = [c.value for c in Channel]
 DIGITAL = {Channel.ONLINE.value, Channel.ASSISTED.value}
 DEVICES = ["mobile", "tablet", "desktop", "other"]
-CHECK_ANSWERS = services.CHECK_ANSWERS
-TOP_ERRORS = 20
-
-
-@dataclass(frozen=True)
-class Ratio:
-    """A share, kept with its parts so that tables can show them."""
-
-    numerator: float
-    denominator: float
-
-    @property
-    def value(self) -> float | None:
-        return self.numerator / self.denominator if self.denominator else None
-
-
-@dataclass(frozen=True)
-class Kpis:
-    started: int
-    completed: int
-    completion_rate: Ratio  # completed / started
-    transactions: dict[str, int]  # completed by channel, all four (0s kept), every channel
-    digital_take_up: Ratio  # (online + assisted) / all channels
-    ratings: dict[int, int]  # 1..5 -> responses
-    satisfied: Ratio  # (4 + 5) / responses
-    satisfaction_score: float | None  # Performance Platform: (mean rating - 1) / 4
-    costs: dict[str, Decimal]  # by channel, where known
-    total_cost: Decimal | None  # None when no cost is known for any channel
-    cost_per_transaction: Decimal | None  # total_cost / completed, to the penny
-
-
-@dataclass(frozen=True)
-class FunnelStep:
-    page: str
-    title: str  # English page heading (title, or its only question's label)
-    kind: str  # question, content, exit or check
-    visits: int  # views before a journey existed (the first page; not unique people)
-    reached: int  # journeys
-    answered: int  # journeys
-    left: int  # reached - answered; reached - completed (check); exits (exit pages)
-    # (For check answers, `answered` is the journeys that went on to send: reached - left.)
-    drop_off: Ratio  # left / reached
-
-
-@dataclass(frozen=True)
-class ErrorRow:
-    page: str
-    field: str
-    label: str  # the question's English label
-    message: str  # the message shown (English)
-    count: int
-    journeys_on_page: int  # journeys that reached the page
-
-
-@dataclass(frozen=True)
-class Durations:
-    count: int
-    median: float | None  # seconds
-    p90: float | None
-
-
-@dataclass(frozen=True)
-class QueueThroughput:
-    queue: str
-    opened: int
-    decided: int
-    overdue: int  # open now and past due (not of the period: of today)
-    median_to_decision: float | None  # seconds
-
-
-@dataclass(frozen=True)
-class Figures:
-    service: str
-    period: Period
-    channel: str | None
-    kpis: Kpis
-    funnel: list[FunnelStep]  # definition order, then check answers; pages reached only
-    errors: list[ErrorRow]  # most first, top 20
-    durations: Durations
-    by_hour: list[int]  # 24: completions by local hour
-    by_weekday: list[int]  # 7: completions by day of the week, Monday first
-    devices: dict[str, int]  # journeys started by device class
-    saved: int
-    resumed: int
-    changes: int
-    backs: int
-    casework: list[QueueThroughput]
-
-
-class Sums:
-    """Count values summed over the period, by metric and dimensions."""
-
-    def __init__(self) -> None:
-        self.rows: dict[str, Counter[tuple[str, str, str, str, str, str, int]]] = defaultdict(
-            Counter
-        )
-
-    def add(self, metric: str, dims: tuple[str, str, str, str, str, str, int], n: int) -> None:
-        self.rows[metric][dims] += n
-
-    def total(self, metric: str) -> int:
-        return sum(self.rows[metric].values())
-
-    def by(self, metric: str, *names: str) -> Counter[tuple[str | int, ...]]:
-        """Totals of `metric` by the named dimensions (channel, device, page, field, detail,
-        variant, bucket)."""
-        index = [_DIMS.index(name) for name in names]
-        found: Counter[tuple[str | int, ...]] = Counter()
-        for dims, n in self.rows[metric].items():
-            found[tuple(dims[i] for i in index)] += n
-        return found
-
-    def by_one(self, metric: str, name: str) -> Counter[str | int]:
-        return Counter({key[0]: n for key, n in self.by(metric, name).items()})
-
-
-_DIMS = ["channel", "device", "page", "field", "detail", "variant", "bucket"]
 
 
 def _in_period(period: Period) -> Q:
@@ -184,8 +76,8 @@ def _sums(service: str, period: Period, channel: str | None) -> Sums:
             # Views before a journey exists have no channel: they are online.
             visits = Q(metric="visits") if channel == Channel.ONLINE else Q(pk__in=[])
             rows = rows.filter(Q(channel=channel) | visits)
-        for row in rows.values("metric", *_DIMS).annotate(n=Sum("value")).order_by():
-            dims = tuple(row[name] for name in _DIMS)
+        for row in rows.values("metric", *SUM_DIMENSIONS).annotate(n=Sum("value")).order_by():
+            dims = tuple(row[name] for name in SUM_DIMENSIONS)
             sums.add(row["metric"], dims, row["n"])
     return sums
 
@@ -315,76 +207,6 @@ def assemble(
         backs=sums.total("backs"),
         casework=throughput(sums, overdue),
     )
-
-
-def funnel(service: str, sums: Sums, completed: int) -> list[FunnelStep]:
-    """The pages in the definition's order, then check answers; those reached or visited.
-    Each page's drop-off counts only the journeys that reached it, so a page a branch skips
-    is not made to look abandoned. Pages no longer in the definition follow, most reached
-    first."""
-    reached = sums.by_one("reached", "page")
-    answered = sums.by_one("answered", "page")
-    visits = sums.by_one("visits", "page")
-    exits = sums.by_one("exits", "page")
-    definition = services.get(service)
-    known: list[tuple[str, str, str]] = []
-    if definition is not None:
-        known = [(p.id, p.heading("en"), p.kind) for p in definition.pages]
-    known.append((CHECK_ANSWERS, "Check your answers", "check"))
-    listed = {page for page, _, _ in known}
-    others = sorted(
-        (p for p in set(reached) | set(visits) if p not in listed),
-        key=lambda p: (-reached.get(p, 0), str(p)),
-    )
-    known += [(str(p), str(p), "exit" if exits.get(p) else "question") for p in others]
-    steps = []
-    for page, title, kind in known:
-        r, v = reached.get(page, 0), visits.get(page, 0)
-        if not r and not v:
-            continue
-        a = answered.get(page, 0)
-        if kind == "exit":
-            left = exits.get(page, 0)
-        elif kind == "check":
-            left = max(r - completed, 0)
-            a = r - left  # "went on" from check your answers: sent
-        else:
-            left = max(r - a, 0)
-        steps.append(FunnelStep(page, title, kind, v, r, a, left, Ratio(left, r)))
-    return steps
-
-
-def errors(service: str, sums: Sums) -> list[ErrorRow]:
-    """The validation errors shown most, with the question and the message."""
-    definition = services.get(service)
-    reached = sums.by_one("reached", "page")
-    rows = []
-    for (page, field, detail), n in sums.by("errors", "page", "field", "detail").items():
-        label = str(field)
-        if definition is not None and field in definition.questions:
-            label = definition.questions[str(field)][1].label.get("en")
-        rows.append(ErrorRow(str(page), str(field), label, str(detail), n, reached.get(page, 0)))
-    rows.sort(key=lambda e: (-e.count, e.page, e.field, e.message))
-    return rows[:TOP_ERRORS]
-
-
-def throughput(sums: Sums, overdue: dict[str, int]) -> list[QueueThroughput]:
-    opened = sums.by_one("case_opened", "detail")
-    decided = sums.by("case_decided", "detail", "bucket")
-    times: dict[str, Counter[int]] = defaultdict(Counter)
-    for (queue, bucket), n in decided.items():
-        times[str(queue)][int(bucket)] += n
-    queues = sorted({str(q) for q in opened} | set(times) | set(overdue))
-    return [
-        QueueThroughput(
-            queue=q,
-            opened=opened.get(q, 0),
-            decided=sum(times[q].values()),
-            overdue=overdue.get(q, 0),
-            median_to_decision=quantile(times[q], 0.5),
-        )
-        for q in queues
-    ]
 
 
 def overview(services_: Iterable[str], period: Period) -> dict[str, Kpis]:

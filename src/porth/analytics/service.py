@@ -11,20 +11,8 @@
 
 from . import buckets
 from .experiments import ExperimentResult, results
-from .kpis import (
-    CHANNELS,
-    DEVICES,
-    Durations,
-    ErrorRow,
-    Figures,
-    FunnelStep,
-    Kpis,
-    QueueThroughput,
-    Ratio,
-    daily,
-    figures,
-    overview,
-)
+from .figures import Durations, ErrorRow, Figures, FunnelStep, Kpis, QueueThroughput, Ratio
+from .kpis import CHANNELS, DEVICES, daily, figures, overview
 from .periods import KINDS as PERIOD_KINDS
 from .periods import Period
 from .pruning import count_due, prune

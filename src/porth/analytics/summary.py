@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from .display import Cell, Table
-from .kpis import Kpis, Ratio
+from .figures import Kpis, Ratio
 from .params import Choice
 
 HEAD = [

@@ -15,10 +15,7 @@ from decimal import Decimal
 from django.conf import settings
 
 from porth.analytics.buckets import bucket_of, quantile
-from porth.analytics.kpis import (
-    CHANNELS,
-    DEVICES,
-    DIGITAL,
+from porth.analytics.figures import (
     Durations,
     ErrorRow,
     Figures,
@@ -27,6 +24,7 @@ from porth.analytics.kpis import (
     QueueThroughput,
     Ratio,
 )
+from porth.analytics.kpis import CHANNELS, DEVICES, DIGITAL
 from porth.analytics.models import Event
 from porth.analytics.periods import Period
 from porth.analytics.rollups import day_of

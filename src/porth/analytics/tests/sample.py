@@ -5,7 +5,7 @@ figures are computed (that is tested against raw events elsewhere)."""
 
 from decimal import Decimal
 
-from porth.analytics.kpis import (
+from porth.analytics.figures import (
     Durations,
     ErrorRow,
     Figures,

@@ -96,7 +96,8 @@ def journey(draw: st.DrawFn) -> tuple[str, list[Step]]:
         for _ in range(draw(st.integers(0, 2)))
     ]
     # A mistake on the first page before anything is saved: an error of no journey yet.
-    if steps and draw(st.booleans()):
+    mistake = draw(st.booleans())
+    if steps and mistake:
         message = draw(st.sampled_from(MESSAGES))
         steps.append(
             Step(draw(gap), "validation_error", "eligible", "where", message, journey=False)

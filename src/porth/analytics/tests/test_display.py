@@ -8,7 +8,7 @@ import pytest
 from django.http import QueryDict
 
 from porth.analytics.display import Cell, duration, raw, show
-from porth.analytics.kpis import Ratio
+from porth.analytics.figures import Ratio
 from porth.analytics.params import choose
 from porth.analytics.periods import Period
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from porth.accounts.models import Organisation, Role, User
 from porth.accounts.tests.factories import MembershipFactory, OrganisationFactory, signed_in_client
 from porth.analytics import views
-from porth.analytics.kpis import Figures, Kpis
+from porth.analytics.figures import Figures, Kpis
 from porth.analytics.models import Cost
 from porth.analytics.periods import Period
 from porth.audit.models import AuditEvent
