@@ -6,6 +6,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from .models import DIMENSIONS
 from .periods import Period
 
 
@@ -111,7 +112,7 @@ class Sums:
     def by(self, metric: str, *names: str) -> Counter[tuple[str | int, ...]]:
         """Totals of `metric` by the named dimensions (channel, device, page, field, detail,
         variant, bucket)."""
-        index = [SUM_DIMENSIONS.index(name) for name in names]
+        index = [DIMENSIONS.index(name) for name in names]
         found: Counter[tuple[str | int, ...]] = Counter()
         for dims, n in self.rows[metric].items():
             found[tuple(dims[i] for i in index)] += n
@@ -119,6 +120,3 @@ class Sums:
 
     def by_one(self, metric: str, name: str) -> Counter[str | int]:
         return Counter({key[0]: n for key, n in self.by(metric, name).items()})
-
-
-SUM_DIMENSIONS = ["channel", "device", "page", "field", "detail", "variant", "bucket"]

@@ -26,14 +26,13 @@ from porth.submissions.models import Channel
 from . import costs as costing
 from .buckets import quantile
 from .figures import (
-    SUM_DIMENSIONS,
     Durations,
     Figures,
     Kpis,
     Ratio,
     Sums,
 )
-from .models import Cost, Count, MonthCount
+from .models import DIMENSIONS, Cost, Count, MonthCount
 from .periods import Period
 from .usage import errors, funnel, throughput
 
@@ -76,8 +75,8 @@ def _sums(service: str, period: Period, channel: str | None) -> Sums:
             # Views before a journey exists have no channel: they are online.
             visits = Q(metric="visits") if channel == Channel.ONLINE else Q(pk__in=[])
             rows = rows.filter(Q(channel=channel) | visits)
-        for row in rows.values("metric", *SUM_DIMENSIONS).annotate(n=Sum("value")).order_by():
-            dims = tuple(row[name] for name in SUM_DIMENSIONS)
+        for row in rows.values("metric", *DIMENSIONS).annotate(n=Sum("value")).order_by():
+            dims = tuple(row[name] for name in DIMENSIONS)
             sums.add(row["metric"], dims, row["n"])
     return sums
 

@@ -58,14 +58,14 @@ class Event(models.Model):
         return f"{self.kind} {self.service} {self.page}".strip()
 
 
-class Count(models.Model):
-    """A rollup: how many of `metric` a service had on one day (local time), broken down by
-    the dimensions that apply to that metric ("" or 0 where one does not). Dashboards read
-    these, never raw events. Maintained incrementally by rollups.roll_up: each event is
-    counted once, and counts only grow."""
+# What a count is broken down by, after its service, day (or month) and metric.
+DIMENSIONS = ("channel", "device", "page", "field", "detail", "variant", "bucket")
+
+
+class Tally(models.Model):
+    """The columns a rollup row has, by day (Count) or by month (MonthCount)."""
 
     service = models.SlugField(max_length=80)
-    day = models.DateField()
     metric = models.CharField(max_length=24)
     channel = models.CharField(max_length=10, blank=True, default="")
     device = models.CharField(max_length=10, blank=True, default="")
@@ -79,21 +79,21 @@ class Count(models.Model):
     value = models.BigIntegerField(default=0)
 
     class Meta:
+        abstract = True
+
+
+class Count(Tally):
+    """A rollup: how many of `metric` a service had on one day (local time), broken down by
+    the dimensions that apply to that metric ("" or 0 where one does not). Dashboards read
+    these, never raw events. Maintained incrementally by rollups.roll_up: each event is
+    counted once, and counts only grow."""
+
+    day = models.DateField()
+
+    class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=[
-                    "service",
-                    "day",
-                    "metric",
-                    "channel",
-                    "device",
-                    "page",
-                    "field",
-                    "detail",
-                    "variant",
-                    "bucket",
-                ],
-                name="unique_count",
+                fields=["service", "day", "metric", *DIMENSIONS], name="unique_count"
             )
         ]
 
@@ -101,39 +101,17 @@ class Count(models.Model):
         return f"{self.service} {self.day} {self.metric} = {self.value}"
 
 
-class MonthCount(models.Model):
+class MonthCount(Tally):
     """The same counts as Count, by calendar month (`month` is its first day): a quarter's
     dashboard reads three of these per breakdown instead of ninety days' Count rows. Written
     by rollups.roll_up in the same transaction as the Count rows, so the two always agree."""
 
-    service = models.SlugField(max_length=80)
     month = models.DateField()
-    metric = models.CharField(max_length=24)
-    channel = models.CharField(max_length=10, blank=True, default="")
-    device = models.CharField(max_length=10, blank=True, default="")
-    page = models.CharField(max_length=80, blank=True, default="")
-    field = models.CharField(max_length=80, blank=True, default="")
-    detail = models.CharField(max_length=200, blank=True, default="")
-    variant = models.CharField(max_length=90, blank=True, default="")
-    bucket = models.IntegerField(default=0)
-    value = models.BigIntegerField(default=0)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=[
-                    "service",
-                    "month",
-                    "metric",
-                    "channel",
-                    "device",
-                    "page",
-                    "field",
-                    "detail",
-                    "variant",
-                    "bucket",
-                ],
-                name="unique_month_count",
+                fields=["service", "month", "metric", *DIMENSIONS], name="unique_month_count"
             )
         ]
 

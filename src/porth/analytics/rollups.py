@@ -43,7 +43,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from .buckets import bucket_of
-from .models import Count, Event, Kind, MonthCount, Progress, RollupState
+from .models import DIMENSIONS, Count, Event, Kind, MonthCount, Progress, RollupState
 
 BATCH = 2000  # events per transaction: short locks, bounded memory
 
@@ -64,7 +64,6 @@ JOURNEY_KINDS = frozenset(
 )
 REACHING = frozenset({Kind.PAGE_VIEWED, Kind.PAGE_ANSWERED, Kind.EXIT_REACHED})
 
-DIMENSIONS = ("channel", "device", "page", "field", "detail", "variant", "bucket")
 # (service, day, metric, channel, device, page, field, detail, variant, bucket)
 Key = tuple[str, date, str, str, str, str, str, str, str, int]
 
