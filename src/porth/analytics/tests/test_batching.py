@@ -79,7 +79,7 @@ def test_the_request_that_fills_the_buffer_does_not_write_it(
         client.get(PAGE)
 
     assert _wait_for(lambda: Event.objects.count() == 3)
-    assert writers == ["porth-analytics"]
+    assert set(writers) == {"porth-analytics"}  # (tried again if the table was locked)
 
 
 @pytest.mark.django_db
