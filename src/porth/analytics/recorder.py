@@ -54,6 +54,8 @@ COLUMNS = (
 )
 Row = tuple[datetime, str, str, int | None, str, str, str, str, str, str, int | None]
 
+# How long `flush` waits for the writer's batch (a database that hangs must not hang exit).
+WAIT_FOR_WRITER = 30.0
 # Batches that may wait unwritten (the database down or slow) before new events are dropped.
 MAX_WAITING = 20
 
@@ -61,6 +63,7 @@ _lock = threading.Lock()
 _wake = threading.Condition(_lock)  # the writer waits on it for events, and for a full batch
 _buffer: list[Row] = []
 _writer: threading.Thread | None = None
+_writing = False  # the writer has taken a batch and is writing it
 
 
 @functools.lru_cache(maxsize=4096)
@@ -118,12 +121,16 @@ def record(
 
 
 def flush() -> int:
-    """Write the buffered events now, from this thread (at exit, and for tests and
-    benchmarks); how many were written."""
+    """Write the buffered events now, from this thread, and wait for a batch the writer is
+    writing (at exit, and for tests and benchmarks): every event recorded before the call is
+    written, or dropped as `_write` says, when it returns. How many this call wrote."""
     with _lock:
         events = _buffer[:]
         _buffer.clear()
-    return _write(events)
+    written = _write(events)
+    with _wake:
+        _wake.wait_for(lambda: not _writing, timeout=WAIT_FOR_WRITER)
+    return written
 
 
 def _write(events: list[Row]) -> int:
@@ -183,6 +190,7 @@ def _write_batches() -> None:
     event has waited PORTH_ANALYTICS_FLUSH_SECONDS, then write the batch; for ever. Its
     connection stays open while batches keep coming, and is closed when none is waiting
     (a quiet site, or a test database about to be dropped, holds no idle connection)."""
+    global _writing
     while True:
         with _wake:
             while not _buffer:
@@ -196,9 +204,14 @@ def _write_batches() -> None:
                 _wake.wait(left)
             events = _buffer[:]
             _buffer.clear()
-        _write(events)
-        with _lock:
-            idle = not _buffer
+            _writing = True
+        try:
+            _write(events)
+        finally:
+            with _wake:
+                _writing = False
+                idle = not _buffer
+                _wake.notify_all()  # a `flush` waiting for this batch
         if idle:
             connections["default"].close()
 
@@ -206,11 +219,12 @@ def _write_batches() -> None:
 def _after_fork() -> None:
     """In a child process (a server's worker forked from its master): the parent's buffer is
     the parent's to write, and the parent's writer thread did not come across."""
-    global _lock, _wake, _writer
+    global _lock, _wake, _writer, _writing
     _lock = threading.Lock()
     _wake = threading.Condition(_lock)
     _buffer.clear()
     _writer = None
+    _writing = False
 
 
 os.register_at_fork(after_in_child=_after_fork)

@@ -119,3 +119,25 @@ def test_a_failed_write_does_not_break_the_page(
     assert page.status_code == 200
     assert _wait_for(lambda: "could not write 1 analytics events" in caplog.text)
     assert recorder.pending() == 0  # dropped, not retried on every page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_flush_waits_for_the_batch_the_writer_is_writing(batched: Any, monkeypatch: Any) -> None:
+    started, release = threading.Event(), threading.Event()
+    real = recorder._insert
+
+    def slow(rows: Any) -> None:
+        started.set()
+        release.wait(10)
+        real(rows)
+
+    monkeypatch.setattr(recorder, "_insert", slow)
+    client = Client()
+    for _ in range(3):  # a full batch: the writer takes it, and is held writing it
+        client.get(PAGE)
+    assert started.wait(10)
+    threading.Timer(0.2, release.set).start()
+
+    recorder.flush()
+
+    assert Event.objects.count() == 3  # written by the writer before flush returned
