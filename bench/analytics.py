@@ -13,8 +13,6 @@ folder — and prints:
 Each database runs in a child process, so that Django is set up once per database.
 """
 
-import contextlib
-import os
 import secrets
 import shutil
 import subprocess
@@ -23,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import postgres
+from . import children
 from .report import table
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,27 +48,18 @@ def run(*, events: int = EVENTS, on_postgres: bool = True) -> list[str]:
     print(f"\n== Analytics: {events:,} events through record() and flush() ==")
     errors: list[str] = []
     folder = Path(tempfile.mkdtemp(prefix="porth-bench-analytics-"))
-    targets: list[tuple[str, contextlib.AbstractContextManager[str]]] = [
-        ("SQLite", contextlib.nullcontext(f"sqlite:///{folder / 'analytics.sqlite3'}"))
-    ]
-    if on_postgres and postgres.available():
-        targets.append(("PostgreSQL", postgres.fresh(PG_DB)))
-    elif on_postgres:
-        print(postgres.SKIPPED)
+    targets = children.databases(folder, "analytics.sqlite3", PG_DB, on_postgres=on_postgres)
     rows: list[list[str]] = []
     try:
         for label, database in targets:
             with database as url:
-                env = {
-                    **os.environ,
-                    "DATABASE_URL": url,
-                    "PORTH_ENV": "dev",
-                    "DJANGO_SETTINGS_MODULE": "porth.conf.settings",
-                    "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
-                    "PORTH_ANALYTICS_FLUSH_SECONDS": "3600",  # only full batches are written
-                    "PORTH_ANALYTICS_BATCH": str(BATCH),
-                    "PORTH_ANALYTICS_LAG": "0",  # the roll-up counts every event at once
-                }
+                env = children.environment(
+                    url,
+                    env="dev",
+                    PORTH_ANALYTICS_FLUSH_SECONDS="3600",  # only full batches are written
+                    PORTH_ANALYTICS_BATCH=str(BATCH),
+                    PORTH_ANALYTICS_LAG="0",  # the roll-up counts every event at once
+                )
                 done = subprocess.run(
                     [sys.executable, "-m", "bench.analytics", "--child", str(events)],
                     env=env,

@@ -8,9 +8,7 @@ for the default view and the filtered ones, and prints p95 per view, with Postgr
 Each database runs in a child process, so that Django is set up once per database.
 """
 
-import contextlib
 import json
-import os
 import random
 import shutil
 import subprocess
@@ -21,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from . import postgres
+from . import children
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_DB = "porth_bench_cases"
@@ -60,24 +58,13 @@ def run(*, cases: int = 200_000, on_postgres: bool = True) -> list[str]:
     print(f"\n== Casework: the queue page over {cases:,} cases ==")
     errors: list[str] = []
     folder = Path(tempfile.mkdtemp(prefix="porth-bench-cases-"))
-    sqlite = f"sqlite:///{folder / 'cases.sqlite3'}"
-    # Each database's label and the `with` that makes it for the run, giving its URL.
-    targets: list[tuple[str, contextlib.AbstractContextManager[str]]] = [
-        ("SQLite", contextlib.nullcontext(sqlite))
-    ]
-    if on_postgres and postgres.available():
-        targets.insert(0, ("PostgreSQL", postgres.fresh(PG_DB)))
-    elif on_postgres:
-        print(postgres.SKIPPED)
+    targets = children.databases(folder, "cases.sqlite3", PG_DB, on_postgres=on_postgres)
     try:
         for label, database in targets:
             with database as url:
-                env = {**os.environ, "DATABASE_URL": url, "PORTH_ENV": "test"}
-                env["DJANGO_SETTINGS_MODULE"] = "porth.conf.settings"
-                env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), str(ROOT)])
                 done = subprocess.run(
                     [sys.executable, "-m", "bench.casework", "--child", str(cases), label],
-                    env=env,
+                    env=children.environment(url),
                     cwd=ROOT,
                     timeout=1800,
                 )
@@ -127,7 +114,8 @@ def _generate(count: int) -> tuple[int, list[str]]:
         user = User.objects.create_user(username=f"bench{n}", display_name=f"Caseworker {n}")
         Membership.objects.create(user=user, organisation=org, role=Role.CASEWORKER)
         users.append(user.pk)
-    # Names repeat, so their index tokens are computed once per name.
+    # Names repeat, so their index tokens (and the id of the key that made them) are
+    # computed once per name.
     names = [f"{first} {last}" for first in FIRST for last in LAST]
     tokens = {name: blind_index(name) for name in names}
     now = datetime.now(UTC)
@@ -154,14 +142,15 @@ def _generate(count: int) -> tuple[int, list[str]]:
         )
         rows.append(
             (i, i, ref, org.pk, queue.pk, "bench-service", status, assigned, "online",
-             tokens[name], created + timedelta(days=10), created, created, 1)
+             *tokens[name], created + timedelta(days=10), created, created, 1)
         )  # fmt: skip
     submission_columns = (
         "id, reference, service, definition_id, answers, key_id, language, channel, submitted_at"
     )
     case_columns = (
         "id, submission_id, reference, organisation_id, queue_id, service, status, "
-        "assigned_to_id, channel, name_index, due_at, created_at, updated_at, version"
+        "assigned_to_id, channel, name_index, name_index_key, due_at, created_at, updated_at, "
+        "version"
     )
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -180,7 +169,7 @@ def _generate(count: int) -> tuple[int, list[str]]:
                 f"INSERT INTO submissions_submission ({submission_columns}) VALUES ({marks})",
                 submissions,
             )
-            marks = ", ".join(["%s"] * 14)
+            marks = ", ".join(["%s"] * 15)
             cursor.executemany(f"INSERT INTO casework_case ({case_columns}) VALUES ({marks})", rows)
     picks = [reference(rng.randint(1, count)) for _ in range(REQUESTS)]
     return users[0], picks

@@ -13,9 +13,7 @@ query that sums the rollups, and the size of each table.
 Each database runs in a child process, so that Django is set up once per database.
 """
 
-import contextlib
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -25,8 +23,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from . import children
 from . import dashboard_events as made_up
-from . import postgres
 from .casework import signed_in_client
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,21 +43,11 @@ def run(*, events: int = EVENTS, on_postgres: bool = True) -> list[str]:
     folder = Path(tempfile.mkdtemp(prefix="porth-bench-dashboard-"))
     (folder / "services").mkdir()
     (folder / "services" / f"{made_up.SLUG}.yaml").write_text(made_up.SERVICE)
-    sqlite = f"sqlite:///{folder / 'dashboard.sqlite3'}"
-    targets: list[tuple[str, contextlib.AbstractContextManager[str]]] = [
-        ("SQLite", contextlib.nullcontext(sqlite))
-    ]
-    if on_postgres and postgres.available():
-        targets.insert(0, ("PostgreSQL", postgres.fresh(PG_DB)))
-    elif on_postgres:
-        print(postgres.SKIPPED)
+    targets = children.databases(folder, "dashboard.sqlite3", PG_DB, on_postgres=on_postgres)
     try:
         for label, database in targets:
             with database as url:
-                env = {**os.environ, "DATABASE_URL": url, "PORTH_ENV": "test"}
-                env["DJANGO_SETTINGS_MODULE"] = "porth.conf.settings"
-                env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), str(ROOT)])
-                env["PORTH_SERVICES_DIR"] = str(folder / "services")
+                env = children.environment(url, PORTH_SERVICES_DIR=str(folder / "services"))
                 done = subprocess.run(
                     [sys.executable, "-m", "bench.dashboard", "--child", str(events), label],
                     env=env,
