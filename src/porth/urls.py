@@ -4,6 +4,10 @@ from django.urls import include, path
 from porth.analytics import feedback_urls
 from porth.casework import urls as casework_urls
 from porth.notifications import urls as notifications_urls
+from porth.opendata import api_urls as opendata_api_urls
+from porth.opendata import dcat_urls as opendata_dcat_urls
+from porth.opendata import staff_urls as opendata_staff_urls
+from porth.opendata import urls as opendata_urls
 from porth.services import urls as services_urls
 from porth.submissions import urls as submissions_urls
 
@@ -20,6 +24,12 @@ urlpatterns = [
     path("staff/", include("porth.analytics.urls")),
     path("staff/", include(notifications_urls.staff)),
     *notifications_urls.public,
+    # Open data: the catalogue's pages (/dataset, /organization, /group), its DCAT
+    # (/catalog.ttl …), the CKAN Action API (/api/3/action/…) and the publishers' pages.
+    *opendata_urls.urlpatterns,
+    *opendata_dcat_urls.urlpatterns,
+    *opendata_api_urls.urlpatterns,
+    path("staff/", include(opendata_staff_urls)),
 ]
 # The developer's outbox has no sign-in: in production there is no such address.
 if not settings.PRODUCTION:

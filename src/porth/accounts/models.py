@@ -20,6 +20,8 @@ class Role(models.TextChoices):
     TEAM_LEADER = "team_leader", "Team leader"
     SERVICE_OWNER = "service_owner", "Service owner"
     AUDITOR = "auditor", "Auditor"
+    # Publishes the organisation's open data (porth.opendata): datasets, resources, API tokens.
+    DATA_PUBLISHER = "data_publisher", "Data publisher"
     PLATFORM_ADMIN = "platform_admin", "Platform admin"
 
 

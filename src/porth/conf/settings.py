@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "porth.casework",
     "porth.notifications",
     "porth.analytics",
+    "porth.opendata",
 ]
 
 AUTH_USER_MODEL = "accounts.User"
@@ -396,3 +397,19 @@ PORTH_ANALYTICS_ROLLUP_EVERY = float(os.environ.get("PORTH_ANALYTICS_ROLLUP_EVER
 PORTH_ANALYTICS_LAG = float(os.environ.get("PORTH_ANALYTICS_LAG", "0" if ENV == "test" else "30"))
 # Raw events are deleted after this many days (once rolled up); the rollups are kept.
 PORTH_ANALYTICS_RAW_DAYS = float(os.environ.get("PORTH_ANALYTICS_RAW_DAYS", "90"))
+
+# --- Open data (porth.opendata) ------------------------------------------------------
+# Uploaded resources (CSV, JSON, XLSX) are kept here, served by Porth at their dataset's
+# permanent address; none may be bigger than this.
+MEDIA_ROOT = Path(
+    os.environ.get(
+        "PORTH_MEDIA_ROOT", PROJECT_DIR / "var" / ("test-media" if ENV == "test" else "media")
+    )
+)
+PORTH_OPENDATA_MAX_UPLOAD_BYTES = int(
+    float(os.environ.get("PORTH_OPENDATA_MAX_UPLOAD_MB", "50")) * 1024 * 1024
+)
+# Performance datasets (one per live service) are made again this often.
+PORTH_OPENDATA_REFRESH_HOURS = float(os.environ.get("PORTH_OPENDATA_REFRESH_HOURS", "24"))
+# Counts below this are not published (they could single people out): shown as suppressed.
+PORTH_OPENDATA_SUPPRESS_BELOW = int(os.environ.get("PORTH_OPENDATA_SUPPRESS_BELOW", "10"))

@@ -177,6 +177,8 @@ TABLE: dict[tuple[str, str], Row] = {
             auditor_B=Outcome(302, "/staff/audit/"),
             platform_admin_A=OK,
             platform_admin_B=OK,
+            data_publisher_A=OK,
+            data_publisher_B=OK,
         )
     ),
     # Cases: case roles only, and only their own organisation's cases.

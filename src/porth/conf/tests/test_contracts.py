@@ -20,6 +20,7 @@ APPS = [
     "casework",
     "notifications",
     "analytics",
+    "opendata",
     "background",
 ]
 

@@ -1,0 +1,5 @@
+"""The open data app's public API, for the project's own modules.
+
+- `publish_performance` makes or refreshes the performance dataset of every live service
+  (performance.py); the periodic task calls it.
+"""
