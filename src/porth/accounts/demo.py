@@ -34,6 +34,7 @@ USERS = [
     DemoUser("owner", "Osian Service Owner", Role.SERVICE_OWNER),
     DemoUser("auditor", "Anwen Auditor", Role.AUDITOR),
     DemoUser("admin", "Aled Platform Admin", Role.PLATFORM_ADMIN),
+    DemoUser("publisher", "Pedr Data Publisher", Role.DATA_PUBLISHER),
     DemoUser("other", "Olwen Other Council", Role.CASEWORKER, OTHER[0]),
 ]
 
@@ -82,4 +83,6 @@ Staff sign-in (demo accounts)
                  {SECRET}
                or, without an app, print the current code with:
                  .venv/bin/porth totp caseworker
+  Open data:   http://127.0.0.1:8000/dataset (sign in as publisher to publish the
+               Example Council's datasets)
 """

@@ -25,7 +25,7 @@ def test_demo_makes_organisations_and_one_user_per_role_and_can_run_again() -> N
     counts = (User.objects.count(), Membership.objects.count(), TOTPDevice.objects.count())
     run("demo")
     assert counts == (User.objects.count(), Membership.objects.count(), TOTPDevice.objects.count())
-    assert counts == (6, 6, 6)
+    assert counts == (7, 7, 7)
     assert set(Organisation.objects.values_list("slug", flat=True)) >= {
         "example-council",
         "other-council",
