@@ -3,7 +3,7 @@ count under the threshold is published, and none can be worked out from what is.
 
 from decimal import Decimal
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from porth.opendata.disclosure import CHANNELS, MonthFigures, row, share
@@ -97,6 +97,7 @@ def test_shares_are_rounded_half_up_to_four_places() -> None:
 counts = st.integers(min_value=0, max_value=40)
 
 
+@settings(max_examples=300, deadline=None)  # not a timed test
 @given(counts, counts, counts, counts, st.integers(min_value=1, max_value=15))
 def test_no_withheld_count_can_be_worked_out(
     online: int, assisted: int, phone: int, paper: int, threshold: int
