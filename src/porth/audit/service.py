@@ -121,17 +121,20 @@ def record(
     organisation: Any = None,
     obj: Any = None,
     data: dict[str, Any] | None = None,
+    unsigned_label: str = "citizen",
 ) -> AuditEvent:
     """Append an entry. Call it inside the transaction of the action it records, so that the
     action and its entry are committed together or not at all.
 
     Put a case or submission reference in `data["reference"]`: auditors search by it.
+    `unsigned_label` names who acted when no one signed in did: a citizen, or Porth itself
+    ("system") for scheduled work.
     Inside `batch()`, the entry is written (and gets its hash and pk) when the batch ends.
     """
     event = AuditEvent(
         at=timezone.now(),
         actor=actor if actor is not None and actor.is_authenticated else None,
-        actor_label=str(actor) if actor is not None and actor.is_authenticated else "citizen",
+        actor_label=str(actor) if actor is not None and actor.is_authenticated else unsigned_label,
         action=action,
         organisation=organisation,
         object_type=obj._meta.model_name if obj is not None else "",

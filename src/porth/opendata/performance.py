@@ -311,6 +311,7 @@ def _publish_one(
         record(
             f"opendata.{action}",
             actor=None,
+            unsigned_label="system",
             organisation=organisation,
             obj=dataset,
             data={
@@ -348,6 +349,7 @@ def _mark_ended(live: set[str]) -> list[Outcome]:
             record(
                 "opendata.dataset_updated",
                 actor=None,
+                unsigned_label="system",
                 organisation=dataset.organisation,
                 obj=dataset,
                 data={
