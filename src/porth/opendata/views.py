@@ -78,6 +78,13 @@ def _publishing(request: HttpRequest) -> set[int]:
     return publishing_organisations(request.user)  # type: ignore[arg-type]
 
 
+def _personal(response: HttpResponse, organisations: set[int]) -> HttpResponse:
+    # A publisher's results may hold their private datasets and drafts: for them only.
+    if organisations:
+        patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
 def _page_number(request: HttpRequest) -> int:
     """?page=N, from 1; anything else is a page that does not exist."""
     raw = request.GET.get("page", "1")
@@ -243,7 +250,8 @@ def datasets(request: HttpRequest) -> HttpResponse:
         "pagination": pagination(request, page, result.count),
         "errors": errors,
     }
-    return render(request, "opendata/datasets.html", context, status=400 if errors else 200)
+    response = render(request, "opendata/datasets.html", context, status=400 if errors else 200)
+    return _personal(response, organisations)
 
 
 # --- A dataset and its files -------------------------------------------------------------------
@@ -501,7 +509,7 @@ def organisation(request: HttpRequest, slug: str) -> HttpResponse:
         "search": "/dataset?" + urlencode({"organization": found.slug}),
         "kind": "organisation",
     }
-    return render(request, "opendata/listing.html", context)
+    return _personal(render(request, "opendata/listing.html", context), _publishing(request))
 
 
 @require_safe
@@ -528,4 +536,4 @@ def theme(request: HttpRequest, name: str) -> HttpResponse:
         "search": "/dataset?" + urlencode({"groups": found.name}),
         "kind": "theme",
     }
-    return render(request, "opendata/listing.html", context)
+    return _personal(render(request, "opendata/listing.html", context), _publishing(request))

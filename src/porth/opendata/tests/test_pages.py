@@ -7,7 +7,9 @@ from typing import Any
 
 import pytest
 from django.core.files.base import ContentFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from porth.accounts.tests.factories import OrganisationFactory, signed_in_client
 from porth.opendata.models import Dataset, State
@@ -376,6 +378,7 @@ def test_organisations_and_themes_list_their_public_datasets(client: Client, cou
     assert "Household waste" in page and "Secret" not in page
     assert 'href="/dataset?organization=example-council"' in page
     page = text(client.get("/group"))
+    assert 'href="/group" aria-current="true"' in page  # the navigation says where you are
     assert (
         'href="/group/environment">Environment</a> <span class="govuk-body-s">(1 dataset)' in page
     )
@@ -387,3 +390,26 @@ def test_organisations_and_themes_list_their_public_datasets(client: Client, cou
 
 def test_the_front_door_links_to_the_data_catalogue(client: Client) -> None:
     assert 'href="/dataset"' in client.get("/").content.decode()
+
+
+def test_a_page_of_results_costs_the_same_queries_however_many_datasets(
+    client: Client, council: Any
+) -> None:
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/dataset").status_code == 200
+        return len(captured)
+
+    DatasetFactory.create(organisation=council, tags=["a"], themes=["health"])
+    few = queries()
+    for n in range(19):
+        dataset = DatasetFactory.create(organisation=council, tags=[f"t{n}"], themes=["health"])
+        ResourceFactory.create(dataset=dataset)
+    assert queries() == few
+
+
+def test_a_publishers_search_results_are_not_kept_by_shared_caches(council: Any) -> None:
+    DatasetFactory.create(title="Half done", organisation=council, state=State.DRAFT)
+    response = signed_in_client(publisher(council)).get("/dataset")
+    assert "Half done" in text(response)
+    assert "no-store" in response["Cache-Control"]
