@@ -19,7 +19,7 @@ class CountingStream(io.BytesIO):
         self.furthest = max(self.furthest, self.tell())
         return data
 
-    def read1(self, size: int = -1) -> bytes:
+    def read1(self, size: int | None = -1) -> bytes:
         data = super().read1(size)
         self.furthest = max(self.furthest, self.tell())
         return data
