@@ -62,7 +62,12 @@ def test_the_catalogue_lists_public_datasets_with_facet_counts(
     DatasetFactory.create(
         title="Household waste", organisation=council, tags=["waste"], themes=["environment"]
     )
-    DatasetFactory.create(title="Car parks", organisation=council, tags=["parking"])
+    DatasetFactory.create(
+        title="Car parks",
+        notes="Spaces in **every** [car park](https://example.gov.uk/parking).",
+        organisation=council,
+        tags=["parking"],
+    )
     DatasetFactory.create(title="Secret plans", organisation=council, private=True)
     DatasetFactory.create(title="Half done", organisation=council, state=State.DRAFT)
     DatasetFactory.create(title="Gone", organisation=council, state=State.DELETED)
@@ -70,6 +75,7 @@ def test_the_catalogue_lists_public_datasets_with_facet_counts(
     assert "2 datasets" in page
     assert "Household waste" in page and "Car parks" in page
     assert "Secret plans" not in page and "Half done" not in page and "Gone" not in page
+    assert "Spaces in every car park." in page  # the description's text, without its markdown
     assert 'name="organization" type="checkbox" value="example-council"' in page
     assert 'Example Council <span class="govuk-hint govuk-!-display-inline">(2)</span>' in page
     assert "Environment" in page  # the theme facet shows the theme's title
