@@ -4,24 +4,24 @@ the other DCAT forms are dcat_urls.py's."""
 
 from django.urls import URLPattern, URLResolver, path
 
-from . import views
+from . import dataset_views, views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("dataset", views.datasets, name="opendata-datasets"),
-    path("dataset/<slug:name>", views.dataset, name="opendata-dataset"),
+    path("dataset/<slug:name>", dataset_views.dataset, name="opendata-dataset"),
     path(
         "dataset/<slug:name>/resource/<uuid:resource_id>",
-        views.resource,
+        dataset_views.resource,
         name="opendata-resource",
     ),
     path(
         "dataset/<slug:name>/resource/<uuid:resource_id>/download",
-        views.download,
+        dataset_views.download,
         name="opendata-download-any",
     ),
     path(
         "dataset/<slug:name>/resource/<uuid:resource_id>/download/<str:filename>",
-        views.download,
+        dataset_views.download,
         name="opendata-download",
     ),
     path("organization", views.organisations, name="opendata-organisations"),

@@ -1,28 +1,25 @@
-"""The catalogue's public pages, at CKAN's addresses: find datasets (/dataset), read one, see
-and download its files, and browse by organisation (/organization) and theme (/group).
+"""The catalogue's public pages for finding data, at CKAN's addresses: search (/dataset),
+organisations (/organization) and themes (/group); and what its other pages (dataset_views.py)
+share with them: who sees what, paging, dates.
 
 Anyone sees active public datasets. A signed-in data publisher (both factors) also sees their
 organisations' private datasets and drafts, marked as such; everyone else gets a 404 for them,
 as for a dataset that does not exist. Every page works without JavaScript.
 """
 
-import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from django.http import (
-    FileResponse,
     Http404,
     HttpRequest,
     HttpResponse,
-    HttpResponseBase,
-    HttpResponseRedirect,
     QueryDict,
 )
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.formats import date_format
@@ -33,12 +30,10 @@ from django.views.decorators.http import require_safe
 from porth.accounts.models import Organisation
 from porth.accounts.service import signed_in_staff
 
-from . import links, preview, schema_org
-from .access import may_see, publishing_organisations
-from .models import Dataset, Resource, State, Theme
-from .performance import CSV_KEY, CSVW_KEY
+from .access import publishing_organisations
+from .models import State, Theme
 from .search import FACET_FIELDS, Query, Result, SearchQueryError, search
-from .vocabularies import FREQUENCIES, licence
+from .vocabularies import licence
 
 PER_PAGE = 20
 FACET_LIMIT = 10
@@ -71,21 +66,21 @@ def long_date(value: date | datetime) -> str:
     return date_format(value, "j F Y")
 
 
-def _publishing(request: HttpRequest) -> set[int]:
+def publishing(request: HttpRequest) -> set[int]:
     """The organisations the visitor publishes for: none unless signed in with both factors."""
     if not signed_in_staff(request):
         return set()
     return publishing_organisations(request.user)  # type: ignore[arg-type]
 
 
-def _personal(response: HttpResponse, organisations: set[int]) -> HttpResponse:
+def personal(response: HttpResponse, organisations: set[int]) -> HttpResponse:
     # A publisher's results may hold their private datasets and drafts: for them only.
     if organisations:
         patch_cache_control(response, private=True, no_store=True)
     return response
 
 
-def _page_number(request: HttpRequest) -> int:
+def page_number(request: HttpRequest) -> int:
     """?page=N, from 1; anything else is a page that does not exist."""
     raw = request.GET.get("page", "1")
     if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= 100_000:
@@ -93,7 +88,7 @@ def _page_number(request: HttpRequest) -> int:
     return int(raw)
 
 
-def _with(params: QueryDict, **changes: Any) -> str:
+def with_query(params: QueryDict, **changes: Any) -> str:
     """The query string of `params` with some keys changed (None removes one)."""
     query = params.copy()
     for key, value in changes.items():
@@ -118,7 +113,7 @@ def pagination(
         items.append(
             {
                 "number": number,
-                "href": _with(params, page=number if number > 1 else None),
+                "href": with_query(params, page=number if number > 1 else None),
                 "current": number == page,
                 "visuallyHiddenText": _("Page %(number)d") % {"number": number},
             }
@@ -126,8 +121,8 @@ def pagination(
     return {
         "last": last,
         "items": items if last > 1 else [],
-        "previous": _with(params, page=page - 1 if page > 2 else None) if page > 1 else "",
-        "next": _with(params, page=page + 1) if page < last else "",
+        "previous": with_query(params, page=page - 1 if page > 2 else None) if page > 1 else "",
+        "next": with_query(params, page=page + 1) if page < last else "",
     }
 
 
@@ -198,7 +193,7 @@ def _filter_query(chosen: dict[str, list[str]]) -> str:
 @require_safe
 def datasets(request: HttpRequest) -> HttpResponse:
     language = get_language()
-    page = _page_number(request)
+    page = page_number(request)
     q = request.GET.get("q", "").strip()[:200]
     chosen = {
         name: sorted({v.strip()[:100] for v in request.GET.getlist(name) if v.strip()})[:20]
@@ -210,7 +205,7 @@ def datasets(request: HttpRequest) -> HttpResponse:
     if sort not in SORTS:
         errors.append({"text": _("Choose how to sort the datasets from the list"), "href": "#sort"})
         sort = SORTS[0]
-    organisations = _publishing(request)
+    organisations = publishing(request)
     query = Query(
         q=q,
         fq=_filter_query(chosen),
@@ -251,210 +246,7 @@ def datasets(request: HttpRequest) -> HttpResponse:
         "errors": errors,
     }
     response = render(request, "opendata/datasets.html", context, status=400 if errors else 200)
-    return _personal(response, organisations)
-
-
-# --- A dataset and its files -------------------------------------------------------------------
-
-
-def _find(request: HttpRequest, name: str) -> Dataset:
-    """The dataset the visitor may see by this name (or, as CKAN allows, by its id), or 404."""
-    found = (
-        Dataset.objects.select_related("organisation")
-        .prefetch_related("tags", Prefetch("themes", Theme.objects.order_by("title")), "resources")
-        .filter(name=name)
-        .first()
-    )
-    if found is None:
-        try:
-            found = Dataset.objects.filter(id=uuid.UUID(name)).first()
-        except ValueError:
-            found = None
-        if found is not None and found.state != State.DELETED:
-            raise Redirect(links.dataset_path(found))
-    if found is None or found.state == State.DELETED or not may_see(found, _publishing(request)):
-        raise Http404
-    return found
-
-
-class Redirect(Exception):
-    def __init__(self, path: str) -> None:
-        self.path = path
-
-
-def _not_public(response: HttpResponse, dataset: Dataset) -> HttpResponse:
-    # A draft or private dataset is for its publisher's eyes: no shared cache may keep it.
-    if dataset.private or dataset.state != State.ACTIVE:
-        patch_cache_control(response, private=True, no_store=True)
-    return response
-
-
-def _resource_name(resource: Resource, language: str) -> str:
-    return (
-        (language == "cy" and resource.name_cy)
-        or resource.name
-        or links.filename(resource)
-        or resource.format
-    )
-
-
-def size_text(size: int | None) -> str:
-    if not size:
-        return ""
-    if size < 1024:
-        return _("%(size)d bytes") % {"size": size}
-    if size < 1024 * 1024:
-        return _("%(size)s KB") % {"size": f"{size / 1024:.0f}"}
-    return _("%(size)s MB") % {"size": f"{size / (1024 * 1024):.1f}"}
-
-
-def _resources(dataset: Dataset, language: str) -> list[dict[str, Any]]:
-    return [
-        {
-            "resource": resource,
-            "name": _resource_name(resource, language),
-            "description": (language == "cy" and resource.description_cy) or resource.description,
-            "size": size_text(resource.size),
-            "page": links.resource_path(resource, dataset),
-            "download": links.download_path(resource, dataset) if resource.upload else resource.url,
-            "previewable": bool(resource.upload) and resource.format.upper() == "CSV",
-            "uploaded": bool(resource.upload),
-        }
-        for resource in dataset.resources.all()
-    ]
-
-
-def _about(dataset: Dataset, language: str) -> dict[str, Any]:
-    cy = language == "cy"
-    term = licence(dataset.license_id)
-    frequency = FREQUENCIES.get(dataset.frequency)
-    organisation = dataset.organisation
-    return {
-        "title": (cy and dataset.title_cy) or dataset.title,
-        "title_lang": "en" if cy and not dataset.title_cy else "",
-        "notes": (cy and dataset.notes_cy) or dataset.notes,
-        "notes_lang": "en" if cy and not dataset.notes_cy and dataset.notes else "",
-        "organisation": (cy and organisation.name_cy) or organisation.name,
-        "licence": term.label(language) if term else dataset.license_id,
-        "licence_url": term.url if term else "",
-        "frequency": frequency.label(language) if frequency else "",
-        "themes": [((cy and t.title_cy) or t.title, t.name) for t in dataset.themes.all()],
-        "tags": sorted(tag.name for tag in dataset.tags.all()),
-    }
-
-
-@require_safe
-def dataset(request: HttpRequest, name: str) -> HttpResponse:
-    try:
-        found = _find(request, name)
-    except Redirect as moved:
-        return redirect(moved.path)
-    language = get_language()
-    about = _about(found, language)
-    context = {
-        "title": about["title"],
-        "dataset": found,
-        "about": about,
-        "resources": _resources(found, language),
-        "json_ld": schema_org.script(schema_org.dataset(found, request)),
-        "path": links.dataset_path(found),
-        "long_date": long_date,
-    }
-    return _not_public(render(request, "opendata/dataset.html", context), found)
-
-
-def _resource(request: HttpRequest, name: str, resource_id: uuid.UUID) -> tuple[Dataset, Resource]:
-    found = _find(request, name)
-    resource = next((r for r in found.resources.all() if r.id == resource_id), None)
-    if resource is None:
-        raise Http404
-    return found, resource
-
-
-@require_safe
-def resource(request: HttpRequest, name: str, resource_id: uuid.UUID) -> HttpResponse:
-    try:
-        found, item = _resource(request, name, resource_id)
-    except Redirect as moved:
-        return redirect(f"{moved.path}/resource/{resource_id}")
-    language = get_language()
-    table: preview.Preview | None = None
-    unreadable = False
-    entry = next(r for r in _resources(found, language) if r["resource"].id == item.id)
-    if entry["previewable"]:
-        page = _page_number(request)
-        try:
-            with item.upload.open("rb") as stream:
-                table = preview.read_page(stream, page)
-        except OSError:
-            unreadable = True  # the file is missing from storage: say so, offer nothing
-        except preview.Unreadable:
-            unreadable = True
-        if table is None and not unreadable:
-            raise Http404
-    about = _about(found, language)
-    context = {
-        "title": entry["name"],
-        "dataset": found,
-        "about": about,
-        "entry": entry,
-        "table": table,
-        "unreadable": unreadable,
-        "pages": _table_pages(request, table) if table else None,
-        "long_date": long_date,
-    }
-    return _not_public(render(request, "opendata/resource.html", context), found)
-
-
-def _table_pages(request: HttpRequest, table: preview.Preview) -> dict[str, Any]:
-    """Previous and next only: how many pages a file has is not known without reading it all."""
-    params = request.GET
-    page = table.page
-    return {
-        "previous": (_with(params, page=page - 1 if page > 2 else None) + "#preview")
-        if page > 1
-        else "",
-        "next": (_with(params, page=page + 1) + "#preview") if table.has_next else "",
-    }
-
-
-@require_safe
-def download(
-    request: HttpRequest, name: str, resource_id: uuid.UUID, filename: str = ""
-) -> HttpResponseBase:
-    """An uploaded file, as an attachment under its own name; a link's address, redirected to.
-    CKAN's address without the file name leads to the one with it."""
-    try:
-        found, item = _resource(request, name, resource_id)
-    except Redirect as moved:
-        return redirect(f"{moved.path}/resource/{resource_id}/download")
-    if not item.upload:
-        if not item.url:
-            raise Http404
-        return HttpResponseRedirect(item.url)
-    if filename != links.filename(item):
-        return redirect(links.download_path(item, found))
-    try:
-        stream = item.upload.open("rb")
-    except OSError as error:
-        raise Http404 from error
-    content_type = item.mimetype or "application/octet-stream"
-    if content_type.startswith("text/") and "charset" not in content_type:
-        content_type += "; charset=utf-8"
-    response = FileResponse(
-        stream, as_attachment=True, filename=filename, content_type=content_type
-    )
-    if item.generated == CSV_KEY:
-        dictionary = next(
-            (r for r in found.resources.all() if r.generated == CSVW_KEY and r.upload), None
-        )
-        if dictionary is not None:
-            # CSV on the Web: a processor finds the table's metadata from this header.
-            address = links.absolute(links.download_path(dictionary, found), request)
-            response["Link"] = f'<{address}>; rel="describedby"; type="application/csvm+json"'
-    if found.private or found.state != State.ACTIVE:
-        patch_cache_control(response, private=True, no_store=True)
-    return response
+    return personal(response, organisations)
 
 
 # --- Organisations and themes ------------------------------------------------------------------
@@ -463,8 +255,8 @@ _PUBLIC = Q(datasets__state=State.ACTIVE, datasets__private=False)
 
 
 def _listing(request: HttpRequest, fq: str) -> tuple[Result, dict[str, Any]]:
-    page = _page_number(request)
-    organisations = _publishing(request)
+    page = page_number(request)
+    organisations = publishing(request)
     result = search(
         Query(
             fq=fq,
@@ -509,7 +301,7 @@ def organisation(request: HttpRequest, slug: str) -> HttpResponse:
         "search": "/dataset?" + urlencode({"organization": found.slug}),
         "kind": "organisation",
     }
-    return _personal(render(request, "opendata/listing.html", context), _publishing(request))
+    return personal(render(request, "opendata/listing.html", context), publishing(request))
 
 
 @require_safe
@@ -536,4 +328,4 @@ def theme(request: HttpRequest, name: str) -> HttpResponse:
         "search": "/dataset?" + urlencode({"groups": found.name}),
         "kind": "theme",
     }
-    return _personal(render(request, "opendata/listing.html", context), _publishing(request))
+    return personal(render(request, "opendata/listing.html", context), publishing(request))
