@@ -112,6 +112,7 @@ def test_the_results_come_in_pages_of_twenty(client: Client, council: Any) -> No
     third = text(client.get("/dataset", {"sort": "title_string asc", "page": "3"}))
     assert "Dataset 44" in third and "Dataset 39" not in third
     assert 'aria-current="page"' in third
+    assert 'Previous<span class="govuk-visually-hidden"> page</span>' in third
     assert client.get("/dataset", {"page": "4"}).status_code == 404
     assert client.get("/dataset", {"page": "two"}).status_code == 404
 
@@ -277,6 +278,7 @@ def test_a_csv_is_previewed_as_a_table_fifty_rows_a_page(client: Client, council
     assert '<th scope="col" class="govuk-table__header">note</th>' in page
     assert ">row 50</td>" in page and ">row 51</td>" not in page
     assert 'href="?page=2#preview" rel="next"' in page
+    assert 'Next<span class="govuk-visually-hidden"> page</span>' in page
     last = text(client.get(address, {"page": "3"}))
     assert (
         "rows 101 to 120" in last
