@@ -17,7 +17,7 @@ from django.http import (
     HttpResponseBase,
     HttpResponseRedirect,
 )
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -27,7 +27,7 @@ from . import links, preview, schema_org
 from .access import may_see
 from .models import Dataset, Resource, State, Theme
 from .performance import CSV_KEY, CSVW_KEY
-from .views import long_date, page_number, publishing, with_query
+from .views import long_date, page_number, publishing, render_catalogue, with_query
 from .vocabularies import FREQUENCIES, licence
 
 
@@ -134,7 +134,7 @@ def dataset(request: HttpRequest, name: str) -> HttpResponse:
         "path": links.dataset_path(found),
         "long_date": long_date,
     }
-    return _not_public(render(request, "opendata/dataset.html", context), found)
+    return _not_public(render_catalogue(request, "opendata/dataset.html", context), found)
 
 
 def _resource(request: HttpRequest, name: str, resource_id: uuid.UUID) -> tuple[Dataset, Resource]:
@@ -177,7 +177,7 @@ def resource(request: HttpRequest, name: str, resource_id: uuid.UUID) -> HttpRes
         "pages": _table_pages(request, table) if table else None,
         "long_date": long_date,
     }
-    return _not_public(render(request, "opendata/resource.html", context), found)
+    return _not_public(render_catalogue(request, "opendata/resource.html", context), found)
 
 
 def _table_pages(request: HttpRequest, table: preview.Preview) -> dict[str, Any]:

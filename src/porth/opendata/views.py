@@ -66,6 +66,16 @@ def long_date(value: date | datetime) -> str:
     return date_format(value, "j F Y")
 
 
+def render_catalogue(
+    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
+    """Render a catalogue page. Its language switch keeps the rest of the address (the
+    search, the filters, the page of a table), so the reader stays where they were."""
+    switch = "cy" if get_language() != "cy" else "en"
+    context["language_switch"] = with_query(request.GET, lang=switch)
+    return render(request, template, context, status=status)
+
+
 def publishing(request: HttpRequest) -> set[int]:
     """The organisations the visitor publishes for: none unless signed in with both factors."""
     if not signed_in_staff(request):
@@ -245,7 +255,9 @@ def datasets(request: HttpRequest) -> HttpResponse:
         "pagination": pagination(request, page, result.count),
         "errors": errors,
     }
-    response = render(request, "opendata/datasets.html", context, status=400 if errors else 200)
+    response = render_catalogue(
+        request, "opendata/datasets.html", context, status=400 if errors else 200
+    )
     return personal(response, organisations)
 
 
@@ -284,7 +296,7 @@ def organisations(request: HttpRequest) -> HttpResponse:
         (((language == "cy" and o.name_cy) or o.name, o.slug, o.count) for o in rows),
         key=lambda item: item[0].lower(),
     )
-    return render(
+    return render_catalogue(
         request, "opendata/organisations.html", {"title": _("Organisations"), "items": items}
     )
 
@@ -301,7 +313,9 @@ def organisation(request: HttpRequest, slug: str) -> HttpResponse:
         "search": "/dataset?" + urlencode({"organization": found.slug}),
         "kind": "organisation",
     }
-    return personal(render(request, "opendata/listing.html", context), publishing(request))
+    return personal(
+        render_catalogue(request, "opendata/listing.html", context), publishing(request)
+    )
 
 
 @require_safe
@@ -312,7 +326,7 @@ def themes(request: HttpRequest) -> HttpResponse:
         (((language == "cy" and t.title_cy) or t.title, t.name, t.count) for t in rows),
         key=lambda item: item[0].lower(),
     )
-    return render(request, "opendata/themes.html", {"title": _("Themes"), "items": items})
+    return render_catalogue(request, "opendata/themes.html", {"title": _("Themes"), "items": items})
 
 
 @require_safe
@@ -328,4 +342,6 @@ def theme(request: HttpRequest, name: str) -> HttpResponse:
         "search": "/dataset?" + urlencode({"groups": found.name}),
         "kind": "theme",
     }
-    return personal(render(request, "opendata/listing.html", context), publishing(request))
+    return personal(
+        render_catalogue(request, "opendata/listing.html", context), publishing(request)
+    )

@@ -91,6 +91,8 @@ def test_words_and_ticked_filters_narrow_the_results(client: Client, council: An
     assert "1 dataset" in page and "Garden waste" in page and "Household waste" not in page
     assert 'value="garden" checked' in page
     assert 'href="/dataset?q=waste">Clear filters' in page
+    # Switching language keeps the search and its filters.
+    assert 'href="?q=waste&amp;tags=garden&amp;lang=cy" class="govuk-link" hreflang="cy"' in page
 
 
 def test_a_ticked_filter_that_matches_nothing_stays_listed_to_untick(
