@@ -101,7 +101,8 @@ def test_a_reader_finds_previews_and_downloads_data_without_javascript(
 
 
 def test_the_catalogue_in_welsh(page: Any, catalogue: Dataset, words: Any) -> None:
-    page.goto("/dataset?lang=cy")
+    page.goto("/dataset")
+    page.get_by_role("link", name="Cymraeg").click()
     expect(page.locator("html")).to_have_attribute("lang", "cy")
     expect(page.get_by_role("heading", level=1)).to_have_text(words("Find open data", "cy"))
     results = page.locator("main .porth-datasets")
@@ -112,6 +113,11 @@ def test_the_catalogue_in_welsh(page: Any, catalogue: Dataset, words: Any) -> No
         re.compile("^Cyngor Enghreifftiol")
     ).check()
     page.get_by_role("button", name=words("Apply filters", "cy")).click()
+    # Back to English and to Welsh again: the filter stays ticked.
+    page.get_by_role("link", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    page.get_by_role("link", name="Cymraeg").click()
+    expect(page.get_by_label(re.compile("^Cyngor Enghreifftiol"))).to_be_checked()
     page.get_by_role("link", name="Gwastraff cartref a gasglwyd").click()
     main = page.locator("main")
     expect(main).to_contain_text("Tunelli o wastraff cartref")
