@@ -423,3 +423,36 @@ def test_a_publishers_search_results_are_not_kept_by_shared_caches(council: Any)
     response = signed_in_client(publisher(council)).get("/dataset")
     assert "Half done" in text(response)
     assert "no-store" in response["Cache-Control"]
+
+
+def test_every_page_of_the_demo_catalogue_opens(client: Client, settings: Any) -> None:
+    """The demo's datasets (`porth run`), the performance ones among them, as a reader meets
+    them: every dataset, every file's page and download."""
+    from django.core.management import call_command
+
+    from porth.analytics import demo as analytics_demo
+    from porth.services import registry
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    registry.reload()
+    call_command("demo", verbosity=0)
+    analytics_demo.seed(journeys=20)
+    call_command("opendata_demo", verbosity=0)
+    listing = client.get("/dataset")
+    assert listing.status_code == 200
+    datasets = Dataset.objects.filter(state=State.ACTIVE, private=False)
+    assert f"{datasets.count()} datasets" in text(listing)
+    previews = 0
+    for dataset in datasets:
+        assert client.get(f"/dataset/{dataset.name}").status_code == 200
+        for resource in dataset.resources.all():
+            page = client.get(f"/dataset/{dataset.name}/resource/{resource.id}")
+            assert page.status_code == 200
+            previews += "<table" in page.content.decode()
+            if resource.upload:
+                download = client.get(f"/dataset/{dataset.name}/resource/{resource.id}/download")
+                assert download.status_code == 302
+                assert client.get(download["Location"]).status_code == 200
+    assert previews >= datasets.count()  # each has a CSV at least
+    for address in ("/organization", "/group", "/group/digital-service-performance"):
+        assert client.get(address).status_code == 200
