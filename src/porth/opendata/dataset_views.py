@@ -23,7 +23,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from . import links, preview, schema_org
+from . import csvw, links, preview, schema_org
 from .access import may_see
 from .models import Dataset, Resource, State, Theme
 from .performance import CSV_KEY, CSVW_KEY
@@ -169,6 +169,7 @@ def resource(request: HttpRequest, name: str, resource_id: uuid.UUID) -> HttpRes
     about = _about(found, language)
     context = {
         "title": entry["name"],
+        "titles": _column_titles(item, language) if table else {},
         "dataset": found,
         "about": about,
         "entry": entry,
@@ -178,6 +179,13 @@ def resource(request: HttpRequest, name: str, resource_id: uuid.UUID) -> HttpRes
         "long_date": long_date,
     }
     return _not_public(render_catalogue(request, "opendata/resource.html", context), found)
+
+
+def _column_titles(resource: Resource, language: str) -> dict[str, str]:
+    """The performance CSV's columns in words (its data dictionary's titles), by name."""
+    if resource.generated != CSV_KEY:
+        return {}
+    return {column.name: column.cy if language == "cy" else column.en for column in csvw.COLUMNS}
 
 
 def _table_pages(request: HttpRequest, table: preview.Preview) -> dict[str, Any]:

@@ -34,7 +34,7 @@ class Preview:
     page: int
     first_row: int  # the number of the page's first data row, counting from 1
     has_next: bool
-    numeric: list[bool]  # by column: right-align it (every filled cell is a number)
+    numeric: list[bool]  # by column: right-align it (every filled cell a number or a marker)
 
     @property
     def last_row(self) -> int:
@@ -50,8 +50,7 @@ def _numeric(rows: list[list[str]], width: int) -> list[bool]:
     columns = []
     for index in range(width):
         cells = [row[index].strip() for row in rows if index < len(row) and row[index].strip()]
-        numbers = [cell for cell in cells if not _MARKER.match(cell)]
-        columns.append(bool(numbers) and all(_is_number(cell) for cell in numbers))
+        columns.append(bool(cells) and all(_MARKER.match(c) or _is_number(c) for c in cells))
     return columns
 
 

@@ -456,3 +456,16 @@ def test_every_page_of_the_demo_catalogue_opens(client: Client, settings: Any) -
     assert previews >= datasets.count()  # each has a CSV at least
     for address in ("/organization", "/group", "/group/digital-service-performance"):
         assert client.get(address).status_code == 200
+
+
+def test_the_performance_csv_preview_names_its_columns_in_words(
+    client: Client, council: Any
+) -> None:
+    dataset = DatasetFactory.create(name="blue-badge-performance", organisation=council)
+    resource = ResourceFactory.create(dataset=dataset, url="", generated=CSV_KEY, name="By month")
+    body = b"month,transactions_online,completion_rate\n2026-01,[c],0.91\n"
+    resource.upload.save("performance.csv", ContentFile(body), save=True)
+    address = f"/dataset/blue-badge-performance/resource/{resource.id}"
+    page = text(client.get(address))
+    assert "Transactions online <span" in page and ">transactions_online</span>" in page
+    assert "Trafodion ar-lein <span" in text(client.get(address + "?lang=cy"))

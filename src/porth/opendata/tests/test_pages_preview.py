@@ -58,10 +58,16 @@ def test_a_file_of_only_a_header_is_one_empty_page() -> None:
 
 
 def test_numbers_and_withheld_markers_are_right_aligned_words_are_not() -> None:
-    data = 'month,count,rate,note\n2025-01,1,0.5,ok\n2025-02,[c],12%,fine\n2025-03,"1,234",,\n'
+    data = (
+        "month,count,rate,note,withheld,empty\n"
+        "2025-01,1,0.5,ok,[c],\n"
+        "2025-02,[c],12%,fine,[c],\n"
+        '2025-03,"1,234",,,[x],\n'
+    )
     page = preview.read_page(io.BytesIO(data.encode()), 1)
     assert page is not None
-    assert page.numeric == [False, True, True, False]
+    # A column of withheld figures only is still a column of numbers.
+    assert page.numeric == [False, True, True, False, True, False]
 
 
 def test_short_rows_are_padded_and_long_cells_cut() -> None:
