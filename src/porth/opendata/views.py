@@ -33,6 +33,7 @@ from porth.accounts.service import signed_in_staff
 from .access import publishing_organisations
 from .models import State, Theme
 from .search import FACET_FIELDS, Query, Result, SearchQueryError, search
+from .search import SORTS as SEARCH_SORTS
 from .vocabularies import licence
 
 PER_PAGE = 20
@@ -212,7 +213,9 @@ def datasets(request: HttpRequest) -> HttpResponse:
     chosen = {name: values for name, values in chosen.items() if values}
     sort = request.GET.get("sort", "").strip() or SORTS[0]
     errors: list[dict[str, str]] = []
-    if sort not in SORTS:
+    # A link from a CKAN site may use one of its other sorts (`name desc`): kept if the search
+    # knows it, and shown in the list as itself.
+    if sort not in SORTS and sort.lower() not in SEARCH_SORTS:
         errors.append({"text": _("Choose how to sort the datasets from the list"), "href": "#sort"})
         sort = SORTS[0]
     organisations = publishing(request)
@@ -247,7 +250,7 @@ def datasets(request: HttpRequest) -> HttpResponse:
         "title": _("Find open data"),
         "q": q,
         "sort": sort,
-        "sorts": _sort_labels(),
+        "sorts": {**_sort_labels(), **({} if sort in SORTS else {sort: sort})},
         "result": result,
         "facets": _facets(result, chosen, language),
         "filtered": bool(chosen),

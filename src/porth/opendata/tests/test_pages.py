@@ -126,6 +126,10 @@ def test_an_unknown_sort_is_explained_not_a_crash(client: Client, council: Any) 
     page = text(response)
     assert "There is a problem" in page and 'href="#sort"' in page
     assert "Car parks" in page  # the default sort is used meanwhile
+    # Another of CKAN's sorts, from a link to a CKAN site, is kept.
+    response = client.get("/dataset", {"sort": "name desc"})
+    assert response.status_code == 200
+    assert '<option value="name desc" selected>name desc</option>' in text(response)
 
 
 def test_a_search_the_search_cannot_parse_is_explained(
