@@ -116,9 +116,11 @@ def pagination(
     """GOV.UK pagination's items: the first and last pages, and those next to this one."""
     last = max(1, -(-count // per_page))
     params = request.GET
-    shown = sorted({1, last, *range(max(1, page - 1), min(last, page + 1) + 1)})
+    shown = {1, last, *range(max(1, page - 1), min(last, page + 1) + 1)}
+    # An ellipsis never stands for a single page: that page is shown instead.
+    shown |= {n + 1 for n in shown if n + 2 in shown and n + 1 not in shown}
     items: list[dict[str, Any]] = []
-    for number in shown:
+    for number in sorted(shown):
         if items and number > items[-1]["number"] + 1:
             items.append({"ellipsis": True, "number": number - 1})
         items.append(

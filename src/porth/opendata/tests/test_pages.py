@@ -115,6 +115,8 @@ def test_the_results_come_in_pages_of_twenty(client: Client, council: Any) -> No
     assert "Dataset 44" in third and "Dataset 39" not in third
     assert 'aria-current="page"' in third
     assert 'Previous<span class="govuk-visually-hidden"> page</span>' in third
+    numbers = re.findall(r'aria-label="Page (\d+)"', third)
+    assert numbers == ["1", "2", "3"]  # page 2 shown, not an ellipsis standing for it
     assert client.get("/dataset", {"page": "4"}).status_code == 404
     assert client.get("/dataset", {"page": "two"}).status_code == 404
 
@@ -473,3 +475,21 @@ def test_the_performance_csv_preview_names_its_columns_in_words(
     page = text(client.get(address))
     assert "Transactions online <span" in page and ">transactions_online</span>" in page
     assert "Trafodion ar-lein <span" in text(client.get(address + "?lang=cy"))
+
+
+@pytest.mark.parametrize(
+    ("page", "shown"),
+    [
+        (1, [1, 2, "…", 10]),
+        (4, [1, 2, 3, 4, 5, "…", 10]),
+        (6, [1, "…", 5, 6, 7, "…", 10]),
+        (10, [1, "…", 9, 10]),
+    ],
+)
+def test_pagination_shows_the_ends_and_the_neighbours(page: int, shown: list[Any]) -> None:
+    from django.test import RequestFactory
+
+    from porth.opendata.views import pagination
+
+    items = pagination(RequestFactory().get("/dataset"), page, 200)["items"]
+    assert [("…" if item.get("ellipsis") else item["number"]) for item in items] == shown
