@@ -39,19 +39,24 @@ def _find(request: HttpRequest, name: str) -> Dataset:
         .filter(name=name)
         .first()
     )
+    by_id = False
     if found is None:
         try:
             found = Dataset.objects.filter(id=uuid.UUID(name)).first()
         except ValueError:
             found = None
-        if found is not None and found.state != State.DELETED:
-            raise Redirect(links.dataset_path(found))
+        by_id = True
+    # Checked before redirecting from an id, so that the redirect gives no name away.
     if found is None or found.state == State.DELETED or not may_see(found, publishing(request)):
         raise Http404
+    if by_id:
+        raise Redirect(links.dataset_path(found))
     return found
 
 
 class Redirect(Exception):
+    """The dataset was asked for by its id: its page is at its name."""
+
     def __init__(self, path: str) -> None:
         self.path = path
 

@@ -268,6 +268,8 @@ def test_a_dataset_is_found_by_its_id_too(client: Client, council: Any) -> None:
     assert response.status_code == 302
     assert response["Location"] == "/dataset/car-parks"
     assert client.get("/dataset/no-such-dataset").status_code == 404
+    hidden = DatasetFactory.create(name="secret-name", organisation=council, private=True)
+    assert client.get(f"/dataset/{hidden.id}").status_code == 404  # its name not given away
 
 
 # --- Resources: preview and download ------------------------------------------------------------
