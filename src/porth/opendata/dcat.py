@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, SKOS, XSD
+from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, XSD
 
 from . import links
 from .access import visible
@@ -36,6 +36,8 @@ EU_LANGUAGE = "http://publications.europa.eu/resource/authority/language/"
 EU_THEMES = URIRef("http://publications.europa.eu/resource/authority/data-theme")
 IANA_MEDIA_TYPE = "https://www.iana.org/assignments/media-types/"
 DCAT_AP_3 = URIRef("http://data.europa.eu/r5r/")
+# DCAT 3 terms that rdflib's DCAT namespace (DCAT 2) lacks.
+DCAT_VERSION = URIRef("http://www.w3.org/ns/dcat#version")
 PER_PAGE = 100  # ckanext-dcat's default (ckanext.dcat.datasets_per_page)
 
 # CKAN's format names → the EU file-type code (dct:format). A format not here is left out
@@ -61,6 +63,22 @@ FILE_TYPES = {
     "KML": "KML",
     "SHP": "SHP",
     "API": "REST",
+}
+# The EU data themes' English names (DCAT-AP asks each skos:Concept for a skos:prefLabel).
+EU_THEME_LABELS = {
+    "AGRI": "Agriculture, fisheries, forestry and food",
+    "ECON": "Economy and finance",
+    "EDUC": "Education, culture and sport",
+    "ENER": "Energy",
+    "ENVI": "Environment",
+    "GOVE": "Government and public sector",
+    "HEAL": "Health",
+    "INTR": "International issues",
+    "JUST": "Justice, legal system and public safety",
+    "REGI": "Regions and cities",
+    "SOCI": "Population and society",
+    "TECH": "Science and technology",
+    "TRAN": "Transport",
 }
 MEDIA_TYPES = {fmt: mimetype for fmt, (_, mimetype) in UPLOAD_FORMATS.items()}
 
@@ -112,7 +130,6 @@ PREFIXES = {
     "spdx": SPDX,
     "locn": LOCN,
     "hydra": HYDRA,
-    "owl": OWL,
     "xsd": XSD,
 }
 
@@ -241,9 +258,11 @@ def add_dataset(graph: Graph, dataset: Dataset, request: HttpRequest | None = No
     graph.add((subject, DCTERMS.modified, Literal(dataset.modified)))
     _languages(graph, subject, welsh=bool(dataset.title_cy or dataset.notes_cy))
     if dataset.version:
-        graph.add((subject, OWL.versionInfo, Literal(dataset.version)))
+        graph.add((subject, DCAT_VERSION, Literal(dataset.version)))
     if dataset.url:
-        graph.add((subject, DCTERMS.source, URIRef(dataset.url)))
+        # CKAN's `url` is the source's page, documentation in DCAT-AP's terms (its
+        # dct:source must be another dcat:Dataset).
+        graph.add((subject, FOAF.page, _document(graph, dataset.url)))
 
     organisation = dataset.organisation
     publisher = URIRef(links.absolute(f"/organization/{organisation.slug}", request))
@@ -301,6 +320,8 @@ def _add_themes(graph: Graph, subject: URIRef, dataset: Dataset, request: HttpRe
             graph.add((subject, DCAT.theme, URIRef(eu)))
             graph.add((URIRef(eu), RDF.type, SKOS.Concept))
             graph.add((URIRef(eu), SKOS.inScheme, EU_THEMES))
+            code = eu.rsplit("/", 1)[-1]
+            graph.add((URIRef(eu), SKOS.prefLabel, Literal(EU_THEME_LABELS.get(code, code), lang="en")))
         own = URIRef(links.absolute(f"/group/{theme.name}", request))
         graph.add((subject, DCAT.theme, own))
         graph.add((own, RDF.type, SKOS.Concept))
@@ -348,6 +369,7 @@ def _add_distribution(
         graph.add((subject, SPDX.checksum, checksum))
         graph.add((checksum, RDF.type, SPDX.Checksum))
         graph.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
+        graph.add((SPDX.checksumAlgorithm_sha256, RDF.type, SPDX.ChecksumAlgorithm))
         graph.add(
             (checksum, SPDX.checksumValue, Literal(resource.hash[7:], datatype=XSD.hexBinary))
         )

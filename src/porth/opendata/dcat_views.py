@@ -26,7 +26,7 @@ def catalogue(request: HttpRequest, extension: str) -> HttpResponse:
     if not raw.isdigit() or int(raw) < 1:
         # ckanext-dcat's message, for a page that is not a whole number from 1 up.
         return _bad_page("Page param must be a positive integer starting in 1", 400)
-    page = dcat.Page(number=int(raw), count=dcat.published().count())
+    page = dcat.Page(number=int(raw), count=dcat.published().count(), per_page=dcat.PER_PAGE)
     if not page.exists:
         return _bad_page(f"There is no page {page.number}: the last is {page.last}.", 404)
     return _respond(dcat.serialise(dcat.catalogue_graph(page, request), extension), extension)
