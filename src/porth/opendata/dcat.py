@@ -305,11 +305,15 @@ def add_dataset(graph: Graph, dataset: Dataset, request: HttpRequest | None = No
         graph.add((uri, RDF.type, DCTERMS.Frequency))
 
     for resource in dataset.resources.all():
-        graph.add((subject, DCAT.distribution, _add_distribution(graph, dataset, resource, request)))
+        graph.add(
+            (subject, DCAT.distribution, _add_distribution(graph, dataset, resource, request))
+        )
     return subject
 
 
-def _add_themes(graph: Graph, subject: URIRef, dataset: Dataset, request: HttpRequest | None) -> None:
+def _add_themes(
+    graph: Graph, subject: URIRef, dataset: Dataset, request: HttpRequest | None
+) -> None:
     """Each theme twice over: the EU data theme it falls under (which DCAT-AP asks for) and
     Porth's own (CKAN's group, with its English and Welsh name)."""
     eu_theme = {term.id: term.uri for term in THEMES}
@@ -321,7 +325,9 @@ def _add_themes(graph: Graph, subject: URIRef, dataset: Dataset, request: HttpRe
             graph.add((URIRef(eu), RDF.type, SKOS.Concept))
             graph.add((URIRef(eu), SKOS.inScheme, EU_THEMES))
             code = eu.rsplit("/", 1)[-1]
-            graph.add((URIRef(eu), SKOS.prefLabel, Literal(EU_THEME_LABELS.get(code, code), lang="en")))
+            graph.add(
+                (URIRef(eu), SKOS.prefLabel, Literal(EU_THEME_LABELS.get(code, code), lang="en"))
+            )
         own = URIRef(links.absolute(f"/group/{theme.name}", request))
         graph.add((subject, DCAT.theme, own))
         graph.add((own, RDF.type, SKOS.Concept))
@@ -393,4 +399,3 @@ def serialise(graph: Graph, extension: str) -> bytes:
         context = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
         return graph.serialize(format="json-ld", context=context, encoding="utf-8")
     return graph.serialize(format=rdflib_format, encoding="utf-8")
-

@@ -42,7 +42,7 @@ def fetch(client: Client, url: str) -> Graph:
 
 
 def rich_dataset() -> Dataset:
-    dataset = DatasetFactory(
+    dataset: Dataset = DatasetFactory.create(
         name="road-casualties",
         title="Road casualties",
         title_cy="Anafusion ar y ffyrdd",
