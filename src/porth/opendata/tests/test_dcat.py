@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.files.base import ContentFile
 from django.test import Client
+from django.urls import reverse
 from pyshacl import validate
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF
@@ -19,7 +20,12 @@ from porth.opendata.models import Dataset, State
 
 from .factories import DatasetFactory, ResourceFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [
+    pytest.mark.django_db,
+    # rdflib 7 warns about its own internals when pyshacl infers and when JSON-LD is parsed.
+    pytest.mark.filterwarnings("ignore:Dataset.default_context is deprecated"),
+    pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated"),
+]
 
 SHAPES = Path(__file__).parent / "shacl" / "dcat-ap_3_shacl_shapes.ttl"
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
@@ -195,3 +201,11 @@ def test_a_catalogue_page_costs_the_same_few_queries_however_many_datasets(
         ResourceFactory(dataset=dataset)
     with django_assert_max_num_queries(6):  # type: ignore[operator]
         assert client.get("/catalog.ttl").status_code == 200
+
+
+def test_pages_can_link_to_a_datasets_dcat_by_url_name() -> None:
+    # For <link rel="alternate" type="text/turtle" …> in the dataset page's head.
+    assert reverse("opendata-dcat-dataset", kwargs={"name": "car-parks", "extension": "ttl"}) == (
+        "/dataset/car-parks.ttl"
+    )
+    assert reverse("opendata-dcat-catalogue", kwargs={"extension": "jsonld"}) == "/catalog.jsonld"
