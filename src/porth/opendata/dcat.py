@@ -15,6 +15,7 @@ Harvesters (data.europa.eu, ckanext-dcat's harvester, other CKANs) read it witho
 """
 
 import math
+import re
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
@@ -141,10 +142,20 @@ def _graph() -> Graph:
     return graph
 
 
+# Characters XML 1.0 cannot hold: a publisher's text may carry one (pasted from a
+# spreadsheet), and RDF/XML would then be unreadable to every harvester.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def text(value: str, lang: str | None = None) -> Literal:
+    """A literal of what people typed, safe in every serialisation."""
+    return Literal(_NOT_XML.sub("", value), lang=lang)
+
+
 def _texts(graph: Graph, subject: URIRef | BNode, predicate: URIRef, en: str, cy: str) -> None:
-    graph.add((subject, predicate, Literal(en, lang="en")))
+    graph.add((subject, predicate, text(en, "en")))
     if cy:
-        graph.add((subject, predicate, Literal(cy, lang="cy")))
+        graph.add((subject, predicate, text(cy, "cy")))
 
 
 def _languages(graph: Graph, subject: URIRef, welsh: bool) -> None:
@@ -258,7 +269,7 @@ def add_dataset(graph: Graph, dataset: Dataset, request: HttpRequest | None = No
     graph.add((subject, DCTERMS.modified, Literal(dataset.modified)))
     _languages(graph, subject, welsh=bool(dataset.title_cy or dataset.notes_cy))
     if dataset.version:
-        graph.add((subject, DCAT_VERSION, Literal(dataset.version)))
+        graph.add((subject, DCAT_VERSION, text(dataset.version)))
     if dataset.url:
         # CKAN's `url` is the source's page, documentation in DCAT-AP's terms (its
         # dct:source must be another dcat:Dataset).
@@ -274,12 +285,12 @@ def add_dataset(graph: Graph, dataset: Dataset, request: HttpRequest | None = No
         contact = BNode()
         graph.add((subject, DCAT.contactPoint, contact))
         graph.add((contact, RDF.type, VCARD.Kind))
-        graph.add((contact, VCARD.fn, Literal(dataset.maintainer or organisation.name)))
+        graph.add((contact, VCARD.fn, text(dataset.maintainer or organisation.name)))
         if dataset.maintainer_email:
             graph.add((contact, VCARD.hasEmail, URIRef(f"mailto:{dataset.maintainer_email}")))
 
     for tag in dataset.tags.all():
-        graph.add((subject, DCAT.keyword, Literal(tag.name)))
+        graph.add((subject, DCAT.keyword, text(tag.name)))
     _add_themes(graph, subject, dataset, request)
 
     if dataset.temporal_start or dataset.temporal_end:
@@ -296,7 +307,7 @@ def add_dataset(graph: Graph, dataset: Dataset, request: HttpRequest | None = No
         graph.add((subject, DCTERMS.spatial, place))
         graph.add((place, RDF.type, DCTERMS.Location))
         if dataset.spatial:
-            graph.add((place, SKOS.prefLabel, Literal(dataset.spatial, lang="en")))
+            graph.add((place, SKOS.prefLabel, text(dataset.spatial, "en")))
 
     frequency = FREQUENCIES.get(dataset.frequency)
     if frequency:
