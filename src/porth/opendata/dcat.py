@@ -17,6 +17,8 @@ Harvesters (data.europa.eu, ckanext-dcat's harvester, other CKANs) read it witho
 import math
 import re
 from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import urlencode
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -100,8 +102,10 @@ class Page:
     """Where one page of the catalogue sits among the others (1-based)."""
 
     number: int
-    count: int  # datasets in the whole catalogue
+    count: int  # datasets in the whole catalogue (changed since `modified_since`, if given)
     per_page: int = PER_PAGE
+    # ckanext-dcat's `modified_since`: only what changed since, for incremental harvests.
+    modified_since: datetime | None = None
 
     @property
     def last(self) -> int:
@@ -112,14 +116,13 @@ class Page:
         return 1 <= self.number <= self.last
 
 
-def published() -> QuerySet[Dataset]:
+def published(modified_since: datetime | None = None) -> QuerySet[Dataset]:
     """The datasets anyone may see (public and active), with what a graph needs fetched in a
     fixed number of queries."""
-    return (
-        Dataset.objects.filter(visible(set()))
-        .select_related("organisation")
-        .prefetch_related("tags", "themes", "resources")
-    )
+    datasets = Dataset.objects.filter(visible(set()))
+    if modified_since is not None:
+        datasets = datasets.filter(modified__gte=modified_since)
+    return datasets.select_related("organisation").prefetch_related("tags", "themes", "resources")
 
 
 PREFIXES = {
@@ -202,7 +205,7 @@ def catalogue_graph(page: Page, request: HttpRequest | None = None) -> Graph:
     _languages(graph, catalogue, welsh=True)
 
     datasets = list(
-        published().order_by("-modified", "id")[
+        published(page.modified_since).order_by("-modified", "id")[
             (page.number - 1) * page.per_page : page.number * page.per_page
         ]
     )
@@ -214,15 +217,18 @@ def catalogue_graph(page: Page, request: HttpRequest | None = None) -> Graph:
     return graph
 
 
-def _page_url(number: int, request: HttpRequest | None) -> str:
+def _page_url(page: Page, number: int, request: HttpRequest | None) -> str:
     path = request.path if request is not None else "/catalog.ttl"
-    return links.absolute(f"{path}?page={number}", request)
+    query: dict[str, str | int] = {"page": number}
+    if page.modified_since is not None:  # kept, so a harvester's next page is the same set
+        query = {"modified_since": page.modified_since.isoformat(), **query}
+    return links.absolute(f"{path}?{urlencode(query)}", request)
 
 
 def _add_paging(graph: Graph, page: Page, request: HttpRequest | None) -> None:
     if not page.count:
         return  # as ckanext-dcat: an empty catalogue has no pages to link
-    current = URIRef(_page_url(page.number, request))
+    current = URIRef(_page_url(page, page.number, request))
     graph.add((current, RDF.type, HYDRA.PagedCollection))
     graph.add((current, HYDRA.totalItems, Literal(page.count)))
     graph.add((current, HYDRA.itemsPerPage, Literal(page.per_page)))
@@ -232,7 +238,7 @@ def _add_paging(graph: Graph, page: Page, request: HttpRequest | None) -> None:
     if page.number < page.last:
         pages["next"] = page.number + 1
     for name, number in pages.items():
-        url = Literal(_page_url(number, request))
+        url = Literal(_page_url(page, number, request))
         graph.add((current, HYDRA[name], url))
         graph.add((current, HYDRA[f"{name}Page"], url))  # deprecated, still read by harvesters
 

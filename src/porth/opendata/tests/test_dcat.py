@@ -4,7 +4,7 @@ graph, so only two graphs are validated: one rich dataset, and a catalogue page 
 bare one."""
 
 import hashlib
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -215,3 +215,20 @@ def test_control_characters_pasted_into_a_dataset_do_not_break_rdf_xml(client: C
     DatasetFactory(name="pasted", notes="Tonnes\x0bby month\x00", tags=["waste\x01"])
     graph = fetch(client, "/dataset/pasted.rdf")  # parses: the XML is well formed
     assert Literal("Tonnesby month", lang="en") in set(graph.objects(None, DCTERMS.description))
+
+
+def test_a_harvester_can_ask_only_for_what_changed_since_its_last_visit(client: Client) -> None:
+    old: Dataset = DatasetFactory.create(name="old")
+    Dataset.objects.filter(pk=old.pk).update(modified=datetime(2025, 1, 1, tzinfo=UTC))
+    DatasetFactory(name="new")
+    graph = fetch(client, "/catalog.ttl?modified_since=2026-01-01")
+    pages = {str(page) for page in graph.objects(None, DCAT.landingPage)}
+    assert pages == {"http://testserver/dataset/new"}
+    page = URIRef(
+        "http://testserver/catalog.ttl?modified_since=2026-01-01T00%3A00%3A00%2B00%3A00&page=1"
+    )
+    assert graph.value(page, HYDRA.totalItems) == Literal(1)
+    response = client.get("/catalog.ttl", {"modified_since": "last Tuesday"})
+    assert response.status_code == 400
+    assert response.content.decode().strip() == "Wrong modified date format. Use ISO-8601 format"
+    assert client.get("/catalog.ttl", {"modified_since": "2026-02-30"}).status_code == 400
