@@ -232,7 +232,8 @@ def _save_resource(
         errors["url"] = ["Give a file to upload or a web address to link to"]
     if errors:
         raise Invalid(errors)
-    with transaction.atomic():
+    storage = resource.upload.storage
+    with uploads.discarded_on_failure(storage) as saved, transaction.atomic():
         for key, value in fields.items():
             setattr(resource, key, value)
         if checked is not None and upload is not None:
@@ -246,6 +247,7 @@ def _save_resource(
             if not resource.name:
                 resource.name = upload.name or ""
             resource.upload.save(upload.name or "data", upload, save=False)
+            saved.append(resource.upload.name or "")
         if new:
             resource.position = resource.dataset.resources.count()
         resource.save()

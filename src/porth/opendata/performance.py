@@ -29,6 +29,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Max, Min
 from django.urls import reverse
@@ -41,7 +42,7 @@ from porth.analytics.models import MonthCount
 from porth.audit.service import record
 from porth.services import service as services
 
-from . import csvw, disclosure, links
+from . import csvw, disclosure, links, uploads
 from . import performance_notes as words
 from .models import Dataset, Resource, State, Tag, Theme, upload_to
 from .vocabularies import DEFAULT_LICENCE, licence
@@ -206,9 +207,10 @@ def _keep_file(
     text: tuple[str, str, str, str],
     format: str,
     mimetype: str,
+    saved: list[str],
 ) -> tuple[Resource, bool]:
     """The generated resource `key` of the dataset, holding `body`: its file replaced only
-    when the bytes differ. Whether anything changed."""
+    when the bytes differ (the new file's name added to `saved`). Whether anything changed."""
     found = dataset.resources.filter(generated=key).first()
     resource = found or Resource(dataset=dataset, generated=key, position=position)
     name_en, name_cy, about_en, about_cy = text
@@ -238,6 +240,7 @@ def _keep_file(
         # address ends with it) and readers get the old one until the new row commits.
         path = upload_to(resource, f"{uuid.uuid4().hex[:12]}/{filename}")
         resource.upload = storage.save(path, ContentFile(body), max_length=500)
+        saved.append(resource.upload.name or "")
         resource.size = len(body)
         resource.hash = digest
         if stored:
@@ -261,7 +264,10 @@ def _publish_one(
         {"month": period.start.strftime("%Y-%m"), **disclosure.row(month, threshold)}
         for period, month in zip(periods, monthly, strict=True)
     ]
-    with transaction.atomic():
+    with (
+        uploads.discarded_on_failure(default_storage) as saved,
+        transaction.atomic(),
+    ):
         dataset = Dataset.objects.select_for_update().filter(service=slug).first()
         new = dataset is None
         if dataset is None:
@@ -283,6 +289,7 @@ def _publish_one(
             text=words.CSV_FILE,
             format="CSV",
             mimetype="text/csv",
+            saved=saved,
         )
         terms = licence(DEFAULT_LICENCE)
         dictionary = csvw.metadata(
@@ -302,6 +309,7 @@ def _publish_one(
             text=words.CSVW_FILE,
             format="JSON",
             mimetype="application/csvm+json",
+            saved=saved,
         )
         files = [key for key, did in ((CSV_KEY, csv_changed), (CSVW_KEY, csvw_changed)) if did]
         if not new and not changed and not files:

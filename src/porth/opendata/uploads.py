@@ -7,11 +7,14 @@ import csv
 import hashlib
 import io
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import PurePath
 
 import orjson
 from django.conf import settings
+from django.core.files.storage import Storage
 from django.core.files.uploadedfile import UploadedFile
 
 from .vocabularies import UPLOAD_FORMATS
@@ -30,6 +33,19 @@ class Checked:
     mimetype: str
     size: int
     hash: str  # sha256:<hex>
+
+
+@contextmanager
+def discarded_on_failure(storage: Storage) -> Iterator[list[str]]:
+    """Names of files saved in the block (append them) are deleted if it raises: put the
+    transaction inside it, so that a change rolled back leaves no file without its row."""
+    saved: list[str] = []
+    try:
+        yield saved
+    except BaseException:
+        for name in saved:
+            storage.delete(name)
+        raise
 
 
 def _digest(upload: UploadedFile) -> str:

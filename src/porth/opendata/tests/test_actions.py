@@ -1,6 +1,9 @@
 """Publishing: who may, what a valid dataset is (CKAN's messages), uploads checked, audited."""
 
+import os
+
 import pytest
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from porth.accounts.tests.factories import UserFactory
@@ -103,3 +106,23 @@ def test_deleting_keeps_the_name_taken() -> None:
     assert Dataset.objects.get(name="road-casualties").state == State.DELETED
     with pytest.raises(Invalid):
         actions.create_dataset(VALID, actor=user)
+
+
+def test_an_upload_whose_change_fails_leaves_no_file_behind(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    user = publisher()
+    dataset = actions.create_dataset({**VALID, "resources": []}, actor=user)
+    upload = SimpleUploadedFile("casualties.csv", b"month,count\n2026-01,12\n")
+    folder = f"opendata/{dataset.id}"
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("the audit log is unavailable")
+
+    monkeypatch.setattr(actions, "_audit", broken)
+    with pytest.raises(RuntimeError):
+        actions.add_resource(dataset, {"name": "Casualties"}, upload, actor=user)
+    assert not dataset.resources.exists()
+    assert not default_storage.exists(folder) or not any(
+        files for _, _, files in os.walk(default_storage.path(folder))
+    )
