@@ -136,7 +136,6 @@ def dataset(request: HttpRequest, name: str) -> HttpResponse:
         "about": about,
         "resources": _resources(found, language),
         "json_ld": schema_org.script(schema_org.dataset(found, request)),
-        "path": links.dataset_path(found),
         "long_date": long_date,
     }
     return _not_public(render_catalogue(request, "opendata/dataset.html", context), found)

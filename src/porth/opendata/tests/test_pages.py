@@ -495,3 +495,21 @@ def test_pagination_shows_the_ends_and_the_neighbours(page: int, shown: list[Any
 
     items = pagination(RequestFactory().get("/dataset"), page, 200)["items"]
     assert [("…" if item.get("ellipsis") else item["number"]) for item in items] == shown
+
+
+def test_the_pages_name_their_dcat_forms_and_each_opens(client: Client, council: Any) -> None:
+    DatasetFactory.create(name="car-parks", organisation=council)
+    for address in ("/dataset", "/dataset/car-parks"):
+        alternates = re.findall(
+            r'<link rel="alternate" type="([^"]+)" href="([^"]+)">',
+            client.get(address).content.decode(),
+        )
+        assert {kind for kind, _ in alternates} == {
+            "text/turtle",
+            "application/rdf+xml",
+            "application/ld+json",
+        }
+        for kind, href in alternates:
+            response = client.get(href)
+            assert response.status_code == 200, href
+            assert response["Content-Type"].startswith(kind), href
