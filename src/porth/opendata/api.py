@@ -12,6 +12,7 @@ never a session cookie: so there is no CSRF to guard against, and a browser sign
 staff pages cannot be made to write here. The actions themselves are in api_actions.py.
 """
 
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -188,7 +189,7 @@ def register_routes() -> None:
     """One operation per action (so the OpenAPI document lists them, with their help), at
     both of CKAN's addresses; then any other name, which is answered "not known"."""
     for found in ACTIONS.values():
-        doc = (found.function.__doc__ or "").strip()
+        doc = inspect.getdoc(found.function) or ""
         for prefix, listed in (("/3/action/", True), ("/action/", False)):
             api.default_router.add_api_operation(
                 prefix + found.name,

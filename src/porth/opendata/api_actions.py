@@ -6,6 +6,7 @@ publisher's own private datasets and drafts when asked. Writes go through action
 checks who may, validates and audits.
 """
 
+import inspect
 import uuid
 from typing import Any
 
@@ -78,7 +79,7 @@ def _list(params: dict[str, Any], key: str) -> list[str]:
             try:
                 value = orjson.loads(text)
             except orjson.JSONDecodeError:
-                raise Invalid({key: ["Must be a JSON list, such as [\"tags\"]"]}) from None
+                raise Invalid({key: ['Must be a JSON list, such as ["tags"]']}) from None
         else:
             value = [text]
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
@@ -386,7 +387,7 @@ def help_show(call: Call) -> str:
     name = _identifier(call.params, "name")
     if name not in ACTIONS:
         raise NotFound(f"Action function not found: {name}")
-    return (ACTIONS[name].function.__doc__ or "").strip()
+    return inspect.getdoc(ACTIONS[name].function) or ""
 
 
 # Writing (a token is needed; api.py checks there is one) -----------------------------------
@@ -433,9 +434,7 @@ def package_patch(call: Call) -> dict[str, Any]:
             base.pop(f"{field}_cy")
     if "tag_string" in call.params:
         base.pop("tags")
-    actions.update_dataset(
-        dataset, {**base, **call.params}, actor=call.user, request=call.request
-    )
+    actions.update_dataset(dataset, {**base, **call.params}, actor=call.user, request=call.request)
     return _shown(dataset, call)
 
 

@@ -214,4 +214,3 @@ def licence_list() -> list[dict]:
         }
         for term in LICENCES.values()
     ]
-

@@ -107,12 +107,9 @@ def test_an_unknown_action_is_a_bad_request(client: Client) -> None:
     assert "package_frobnicate" in response.json()["error"]["message"]
 
 
-def test_package_search_finds_filters_pages_and_counts_facets(
-    client: Client, roads: Any
-) -> None:
+def test_package_search_finds_filters_pages_and_counts_facets(client: Client, roads: Any) -> None:
     other = DatasetFactory(name="bin-collections", title="Bin collections", tags=["waste"])
-    for n in range(11):
-        DatasetFactory(organisation=other.organisation)
+    DatasetFactory.create_batch(11, organisation=other.organisation)
     found = call(client, "package_search", q="road").json()["result"]
     assert found["count"] == 1
     assert found["results"][0]["name"] == "road-casualties"
@@ -189,7 +186,7 @@ def test_resource_show_and_the_site_actions(client: Client, roads: Any) -> None:
     assert call(client, "resource_show", id="not-an-id").status_code == 404
     assert call(client, "site_read").json()["result"] is True
     assert call(client, "status_show").json()["result"]["ckan_version"].startswith("2.")
-    assert "package_search" in call(client, "help_show", name="package_search").json()["result"]
+    assert "rows" in call(client, "help_show", name="package_search").json()["result"]
 
 
 def test_user_list_gives_publishers_public_fields_never_how_they_sign_in(
