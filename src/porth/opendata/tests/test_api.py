@@ -29,7 +29,7 @@ def token_for(user: User) -> str:
 @pytest.fixture
 def roads() -> Any:
     user = publisher("example-council")
-    dataset = DatasetFactory(
+    dataset = DatasetFactory.create(
         name="road-casualties",
         title="Road casualties",
         title_cy="Anafusion ar y ffyrdd",
@@ -38,7 +38,7 @@ def roads() -> Any:
         themes=["transport"],
         frequency="MONTHLY",
     )
-    ResourceFactory(dataset=dataset, name="Casualties by month")
+    ResourceFactory.create(dataset=dataset, name="Casualties by month")
     return dataset
 
 
@@ -108,7 +108,7 @@ def test_an_unknown_action_is_a_bad_request(client: Client) -> None:
 
 
 def test_package_search_finds_filters_pages_and_counts_facets(client: Client, roads: Any) -> None:
-    other = DatasetFactory(name="bin-collections", title="Bin collections", tags=["waste"])
+    other = DatasetFactory.create(name="bin-collections", title="Bin collections", tags=["waste"])
     DatasetFactory.create_batch(11, organisation=other.organisation)
     found = call(client, "package_search", q="road").json()["result"]
     assert found["count"] == 1
@@ -126,7 +126,7 @@ def test_package_search_finds_filters_pages_and_counts_facets(client: Client, ro
     assert [r["name"] for r in filtered["result"]["results"]] == ["road-casualties"]
 
     faceted = call(
-        client, "package_search", **{"facet.field": '["organization", "tags"]', "facet.limit": 1}
+        client, "package_search", **{"facet.field": '["organization", "tags"]', "facet.limit": "1"}
     ).json()["result"]
     organisations = faceted["search_facets"]["organization"]["items"]
     assert organisations == [
@@ -163,7 +163,7 @@ def test_a_bad_search_is_a_clear_error_never_a_server_error(
 def test_the_lists_of_datasets_organisations_themes_tags_and_licences(
     client: Client, roads: Any
 ) -> None:
-    DatasetFactory(name="secret", organisation=roads.organisation, private=True)
+    DatasetFactory.create(name="secret", organisation=roads.organisation, private=True)
     assert call(client, "package_list").json()["result"] == ["road-casualties"]
     assert call(client, "organization_list").json()["result"] == ["example-council"]
     organisations = call(client, "organization_list", all_fields="true").json()["result"]

@@ -76,7 +76,7 @@ def test_a_write_action_by_get_is_refused(client: Client, token: str) -> None:
 
 
 def test_invalid_data_is_a_validation_error_by_field(client: Client, token: str) -> None:
-    DatasetFactory(name="taken")
+    DatasetFactory.create(name="taken")
     response = post(
         client,
         "package_create",
@@ -94,7 +94,7 @@ def test_invalid_data_is_a_validation_error_by_field(client: Client, token: str)
 def test_a_publisher_may_not_change_another_organisations_dataset(
     client: Client, token: str
 ) -> None:
-    theirs = DatasetFactory(name="theirs")
+    theirs = DatasetFactory.create(name="theirs")
     response = post(client, "package_patch", {"id": "theirs", "title": "Mine now"}, token)
     assert response.status_code == 403
     theirs.refresh_from_db()
@@ -198,5 +198,5 @@ def test_resource_delete_removes_it(client: Client, token: str) -> None:
     resource_id = dataset["resources"][0]["id"]
     assert post(client, "resource_delete", {"id": resource_id}, token).status_code == 200
     assert post(client, "resource_show", {"id": resource_id}).status_code == 404
-    other = ResourceFactory()
+    other = ResourceFactory.create()
     assert post(client, "resource_delete", {"id": str(other.id)}, token).status_code == 403
