@@ -4,7 +4,9 @@ CKAN's errors and status codes for bad calls."""
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from porth.accounts.models import User
 from porth.opendata import tokens
@@ -220,3 +222,19 @@ def test_a_body_that_is_not_a_json_object_is_a_bad_request(client: Client, body:
     response = client.post("/api/3/action/package_list", body, content_type="application/json")
     assert response.status_code == 400
     assert response.json()["success"] is False
+
+
+def test_a_page_of_results_takes_the_same_few_queries_however_long(
+    client: Client, roads: Any
+) -> None:
+    def queries(rows: int) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = call(client, "package_search", rows=rows, **{"facet.field": '["tags"]'})
+        assert len(response.json()["result"]["results"]) == rows
+        return len(captured)
+
+    for n in range(20):
+        ResourceFactory.create(
+            dataset=DatasetFactory.create(organisation=roads.organisation, tags=["x", f"t{n}"])
+        )
+    assert queries(2) == queries(20)
