@@ -185,6 +185,16 @@ def _unknown(request: HttpRequest, name: str) -> HttpResponse:
     return answer(request, name)
 
 
+# What every action may answer (the OpenAPI document says so; CKAN's own status codes).
+_RESPONSES = {
+    "200": {"description": "{help, success: true, result}"},
+    "400": {"description": "Bad Request or Search Query Error"},
+    "403": {"description": "Authorization Error: no token, a bad one, or not the caller's"},
+    "404": {"description": "Not Found Error"},
+    "409": {"description": "Validation Error: {__type, <field>: [messages]}"},
+}
+
+
 def register_routes() -> None:
     """One operation per action (so the OpenAPI document lists them, with their help), at
     both of CKAN's addresses; then any other name, which is answered "not known"."""
@@ -195,11 +205,12 @@ def register_routes() -> None:
                 prefix + found.name,
                 ["GET", "POST"],
                 _view(found.name),
-                summary=doc.split("\n", 1)[0],
+                summary=doc.split("\n\n", 1)[0].replace("\n", " "),
                 description=doc,
                 operation_id=found.name if listed else f"{found.name}_unversioned",
                 tags=["write" if found.write else "read"],
                 include_in_schema=listed,
+                openapi_extra={"responses": _RESPONSES},
             )
     for prefix in ("/3/action/", "/action/"):
         api.default_router.add_api_operation(
