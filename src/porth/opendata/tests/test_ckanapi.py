@@ -136,7 +136,9 @@ def _ckanapi(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.mark.skipif(not CKANAPI.exists(), reason="the ckanapi command is not installed")
-def test_dump_all_datasets_and_load_them_back(site: dict[str, Any], tmp_path: Path) -> None:
+def test_search_and_dump_all_datasets_and_load_them_back(
+    site: dict[str, Any], tmp_path: Path
+) -> None:
     url, token = site["url"], site["token"]
     dump = tmp_path / "datasets.jsonl"
     done = _ckanapi(
@@ -145,6 +147,12 @@ def test_dump_all_datasets_and_load_them_back(site: dict[str, Any], tmp_path: Pa
     assert done.returncode == 0, done.stderr
     records = [json.loads(line) for line in dump.read_text().splitlines()]
     assert [r["name"] for r in records] == ["bin-collections", "road-casualties"]
+
+    # `ckanapi search` pages through package_search; a token and include_private add the
+    # publisher's private dataset.
+    found = _ckanapi("search", "datasets", "include_private=true", "-r", url, "-a", token)
+    assert found.returncode == 0, found.stderr
+    assert len(found.stdout.splitlines()) == 3
 
     # Changes since the dump: loading it puts the catalogue back as it was.
     ckan: ckanapi.RemoteCKAN = site["ckan"]
