@@ -72,9 +72,13 @@ def action(*, write: bool = False) -> Callable[[Callable[[Call], Any]], Callable
 
 
 def _json(body: Any, status: int) -> HttpResponse:
-    return HttpResponse(
+    response = HttpResponse(
         orjson.dumps(body), status=status, content_type="application/json;charset=utf-8"
     )
+    # Open data may be read by a web page of any site (a dashboard, a notebook): safe, as
+    # no answer depends on a cookie, and `*` lets no browser send one.
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
 
 
 def _error(help_url: str, status: int, error: dict[str, Any]) -> HttpResponse:

@@ -51,6 +51,7 @@ def test_package_show_gives_the_dataset_as_ckan_does_in_either_address(
         response = call(client, "package_show", version=version, id="road-casualties")
         assert response.status_code == 200
         assert response["Content-Type"].startswith("application/json")
+        assert response["Access-Control-Allow-Origin"] == "*"  # web pages of any site may read
         body = response.json()
         assert body["success"] is True
         assert body["help"].endswith("/api/3/action/help_show?name=package_show")
