@@ -192,7 +192,9 @@ def test_the_list_shows_only_the_publishers_organisations_filtered_by_visibility
     client: Client, user: User
 ) -> None:
     own = user.memberships.get().organisation
-    DatasetFactory.create(name="mine-draft", title="Mine draft", organisation=own, state=State.DRAFT)
+    DatasetFactory.create(
+        name="mine-draft", title="Mine draft", organisation=own, state=State.DRAFT
+    )
     DatasetFactory.create(name="mine-private", title="Mine private", organisation=own, private=True)
     DatasetFactory.create(name="theirs", title="Theirs")
 
