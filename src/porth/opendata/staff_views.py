@@ -176,7 +176,6 @@ def dataset(request: HttpRequest, name: str) -> HttpResponse:
                 )
             except Invalid as invalid:
                 form.add_invalid(invalid.errors)
-                found.refresh_from_db()  # the failed save may have set attributes
             else:
                 return _done(reverse("opendata-staff-dataset", args=[saved.name]), "saved")
     else:
@@ -232,7 +231,7 @@ def _resource_page(
         request,
         "staff/opendata/resource_form.html",
         {
-            "title": resource.name if resource else "Add a resource",
+            "title": str(resource) if resource else "Add a resource",
             "dataset": dataset,
             "resource": resource,
             "values": form.values,
