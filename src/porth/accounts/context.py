@@ -18,6 +18,8 @@ MENU = [
     ("Record an application", "record-application", {Role.CASEWORKER, Role.TEAM_LEADER}),
     ("Apply for someone", "assisted-start", {Role.CASEWORKER, Role.TEAM_LEADER}),
     ("Performance", "performance", {Role.SERVICE_OWNER, Role.PLATFORM_ADMIN}),
+    ("Open data", "opendata-staff-datasets", {Role.DATA_PUBLISHER}),
+    ("API tokens", "opendata-staff-tokens", {Role.DATA_PUBLISHER}),
     ("Audit log", "audit-log", {Role.AUDITOR, Role.PLATFORM_ADMIN}),
     ("Staff", "staff-people", {Role.PLATFORM_ADMIN}),
 ]

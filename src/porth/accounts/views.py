@@ -160,6 +160,8 @@ def staff_home(request: HttpRequest) -> HttpResponse:
         target = _first_url("queues")
     if target is None and Role.AUDITOR in roles:
         target = _first_url("audit-log")
+    if target is None and Role.DATA_PUBLISHER in roles:
+        target = _first_url("opendata-staff-datasets")
     if target:
         return redirect(target)
     return render(

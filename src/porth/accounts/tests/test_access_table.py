@@ -39,6 +39,9 @@ from porth.notifications.models import Notification
 from porth.notifications.models import Status as NotificationStatus
 from porth.notifications.tests.factories import make_notification
 from porth.notifications.tests.stubs import scheduled as scheduled  # a fixture
+from porth.opendata import tokens
+from porth.opendata.models import ApiToken, Dataset, Resource
+from porth.opendata.tests.factories import DatasetFactory, ResourceFactory
 from porth.services import registry
 from porth.submissions.models import Journey
 
@@ -71,6 +74,10 @@ ACTORS = NOT_SIGNED_IN + STAFF
 CASE_ROLES_A = ("caseworker_A", "team_leader_A", "service_owner_A")
 CASE_ROLES_B = ("caseworker_B", "team_leader_B", "service_owner_B")
 ASSISTED = ("caseworker_A", "team_leader_A", "caseworker_B", "team_leader_B")
+PUBLISHERS = ("data_publisher_A", "data_publisher_B")
+DATASET = "road-casualties"  # A's, with a link resource
+DATASET_TITLE = "Road casualties"
+DATASET_PAGE = f"/staff/open-data/dataset/{DATASET}"
 
 
 # --- Outcomes ---------------------------------------------------------------------------------
@@ -177,8 +184,8 @@ TABLE: dict[tuple[str, str], Row] = {
             auditor_B=Outcome(302, "/staff/audit/"),
             platform_admin_A=OK,
             platform_admin_B=OK,
-            data_publisher_A=OK,
-            data_publisher_B=OK,
+            data_publisher_A=Outcome(302, "/staff/open-data/"),
+            data_publisher_B=Outcome(302, "/staff/open-data/"),
         )
     ),
     # Cases: case roles only, and only their own organisation's cases.
@@ -341,6 +348,86 @@ TABLE: dict[tuple[str, str], Row] = {
     ("staff/apply/<slug:slug>/stop", "POST"): Row(
         expect(TO_SIGN_IN, NOT_FOUND, **only(Outcome(303, "/staff/apply"), *ASSISTED))
     ),
+    # Open data: data publishers, their own organisation's datasets and their own tokens (the
+    # token here is a colleague's, so nobody but its owner may revoke it).
+    ("staff/open-data/", "GET"): Row(
+        expect(TO_SIGN_IN, NOT_FOUND, data_publisher_A=SHOWN, data_publisher_B=HIDDEN),
+        marker=DATASET_TITLE,
+    ),
+    ("staff/open-data/new", "GET"): Row(expect(TO_SIGN_IN, NOT_FOUND, **only(OK, *PUBLISHERS))),
+    ("staff/open-data/new", "POST"): Row(
+        expect(
+            TO_SIGN_IN,
+            NOT_FOUND,
+            data_publisher_A=Outcome(
+                303, "/staff/open-data/dataset/new-data?done=created", changes=True
+            ),
+            data_publisher_B=Outcome(400),  # A is not theirs to publish for
+        ),
+        {"title": "New", "name": "new-data", "owner_org": HOME_ORG, "visibility": "draft"},
+    ),
+    ("staff/open-data/api-tokens", "GET"): Row(
+        expect(TO_SIGN_IN, NOT_FOUND, **only(OK, *PUBLISHERS))
+    ),
+    ("staff/open-data/api-tokens", "POST"): Row(
+        expect(TO_SIGN_IN, NOT_FOUND, **only(Outcome(200, changes=True), *PUBLISHERS)),
+        {"name": "Nightly upload"},
+    ),
+    ("staff/open-data/api-tokens/<int:token_id>", "GET"): Row(expect(TO_SIGN_IN, NOT_FOUND)),
+    ("staff/open-data/api-tokens/<int:token_id>", "POST"): Row(expect(TO_SIGN_IN, NOT_FOUND)),
+    ("staff/open-data/dataset/<slug:name>", "GET"): Row(
+        expect(TO_SIGN_IN, NOT_FOUND, data_publisher_A=SHOWN), marker=DATASET_TITLE
+    ),
+    ("staff/open-data/dataset/<slug:name>", "POST"): Row(
+        expect(
+            TO_SIGN_IN,
+            NOT_FOUND,
+            data_publisher_A=Outcome(303, f"{DATASET_PAGE}?done=saved", changes=True),
+        ),
+        {"title": "Changed", "name": DATASET, "owner_org": HOME_ORG, "visibility": "public"},
+    ),
+    ("staff/open-data/dataset/<slug:name>/delete", "GET"): Row(
+        expect(TO_SIGN_IN, NOT_FOUND, data_publisher_A=OK)
+    ),
+    ("staff/open-data/dataset/<slug:name>/delete", "POST"): Row(
+        expect(
+            TO_SIGN_IN,
+            NOT_FOUND,
+            data_publisher_A=Outcome(303, "/staff/open-data/?done=deleted", changes=True),
+        )
+    ),
+    ("staff/open-data/dataset/<slug:name>/resources/new", "GET"): Row(
+        expect(TO_SIGN_IN, NOT_FOUND, data_publisher_A=OK)
+    ),
+    ("staff/open-data/dataset/<slug:name>/resources/new", "POST"): Row(
+        expect(
+            TO_SIGN_IN,
+            NOT_FOUND,
+            data_publisher_A=Outcome(303, f"{DATASET_PAGE}?done=resource-added", changes=True),
+        ),
+        {"url": "https://example.gov.uk/more.csv", "name": "More"},
+    ),
+    ("staff/open-data/dataset/<slug:name>/resources/<uuid:resource_id>", "GET"): Row(
+        expect(TO_SIGN_IN, NOT_FOUND, data_publisher_A=OK)
+    ),
+    ("staff/open-data/dataset/<slug:name>/resources/<uuid:resource_id>", "POST"): Row(
+        expect(
+            TO_SIGN_IN,
+            NOT_FOUND,
+            data_publisher_A=Outcome(303, f"{DATASET_PAGE}?done=resource-saved", changes=True),
+        ),
+        {"url": "https://example.gov.uk/changed.csv", "name": "Changed"},
+    ),
+    ("staff/open-data/dataset/<slug:name>/resources/<uuid:resource_id>/delete", "GET"): Row(
+        expect(TO_SIGN_IN, NOT_FOUND, data_publisher_A=OK)
+    ),
+    ("staff/open-data/dataset/<slug:name>/resources/<uuid:resource_id>/delete", "POST"): Row(
+        expect(
+            TO_SIGN_IN,
+            NOT_FOUND,
+            data_publisher_A=Outcome(303, f"{DATASET_PAGE}?done=resource-deleted", changes=True),
+        )
+    ),
 }
 
 # Staff URLs that anyone may request: no `staff_view`, so no `staff_roles`.
@@ -444,6 +531,16 @@ def colleague(orgs: dict[str, Organisation]) -> User:
     return user
 
 
+@pytest.fixture
+def opendata(orgs: dict[str, Organisation]) -> dict[str, str]:
+    """A dataset of A's with a link resource, and an API token of a colleague's."""
+    dataset = DatasetFactory.create(name=DATASET, title=DATASET_TITLE, organisation=orgs["A"])
+    resource = ResourceFactory.create(dataset=dataset)
+    owner = MembershipFactory.create(organisation=orgs["A"], role=Role.DATA_PUBLISHER).user
+    token, _ = tokens.make(owner, "Colleague's tool", actor=owner)
+    return {"name": DATASET, "resource_id": str(resource.pk), "token_id": str(token.pk)}
+
+
 def _without_second_factor(user: User) -> Client:
     """A session signed in by password whose code step never happened: what someone who
     found a way round the code page would have."""
@@ -490,7 +587,7 @@ def client_for(actor: str, orgs: dict[str, Organisation]) -> Client:
 def state(case: Case, colleague: User) -> tuple[Any, ...]:
     """What a refused request must not change: the case, its timeline and messages, assisted
     journeys, the colleague's sign-in (their lockout, their sessions' generation, their
-    app), and the costs entered for services."""
+    app), the costs entered for services, and the catalogue (datasets, resources, tokens)."""
     case = Case.objects.get(pk=case.pk)
     events = CaseEvent.objects.filter(case=case).count()
     colleague = User.objects.get(pk=colleague.pk)
@@ -507,6 +604,9 @@ def state(case: Case, colleague: User) -> tuple[Any, ...]:
         colleague.session_epoch,
         TOTPDevice.objects.filter(user=colleague).count(),
         Cost.objects.count(),
+        tuple(Dataset.objects.order_by("name").values_list("name", "title", "state", "private")),
+        tuple(Resource.objects.order_by("pk").values_list("pk", "name", "url")),
+        ApiToken.objects.count(),
     )
 
 
@@ -522,11 +622,14 @@ def test_staff_url_answers_each_actor_as_the_table_says(
     orgs: dict[str, Organisation],
     case: Case,
     colleague: User,
+    request: pytest.FixtureRequest,
     scheduled: list[int],  # sending a message again queues it: not what is on trial here
 ) -> None:
     row = TABLE[(route, method)]
     expected = row.outcomes[actor]
-    path = fill(route, {"reference": case.reference, "slug": SERVICE, "fmt": "csv"})
+    # The catalogue's rows only: the others need no datasets, and the table is long.
+    opendata = request.getfixturevalue("opendata") if "/open-data/" in route else {}
+    path = fill(route, {"reference": case.reference, "slug": SERVICE, "fmt": "csv", **opendata})
     assert resolve(path).route == route, f"{path} is not {route}"
     values = {
         "notification": Notification.objects.get(case=case).reference,
