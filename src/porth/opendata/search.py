@@ -30,7 +30,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from .access import visible
-from .models import Dataset, Resource
+from .models import Dataset
 
 FACET_FIELDS = ("organization", "groups", "tags", "res_format", "license_id")
 _LOOKUPS = {
@@ -386,23 +386,27 @@ def _order(sort: str, score: OrderBy | None) -> list[str | OrderBy]:
     return [*order, "name"]
 
 
-def _facet(name: str, ids: QuerySet[Dataset, Any], limit: int) -> list[tuple[str, int]]:
-    """One facet's counts over the datasets `ids`, in one query from the values' side."""
-    rows: QuerySet[Any, Any]
-    if name in {"organization", "license_id"}:
-        column = "organisation__slug" if name == "organization" else "license_id"
-        rows = Dataset.objects.filter(pk__in=ids).values(column).annotate(n=Count("pk"))
-    elif name in {"groups", "tags"}:
-        # Through rows are unique per (dataset, value): no DISTINCT needed.
-        through = Dataset.themes.through if name == "groups" else Dataset.tags.through
-        column = "theme__name" if name == "groups" else "tag__name"
-        rows = through.objects.filter(dataset_id__in=ids).values(column)
-        rows = rows.annotate(n=Count("dataset_id"))
-    else:
-        column = "format"
-        rows = Resource.objects.filter(dataset_id__in=ids).values(column)
-        rows = rows.annotate(n=Count("dataset_id", distinct=True))
-    rows = rows.exclude(**{column: ""}).order_by("-n", column)[:limit]
+_FACET_COLUMNS = {
+    "organization": "organisation__slug",
+    "groups": "themes__name",
+    "tags": "tags__name",
+    "res_format": "resources__format",
+    "license_id": "license_id",
+}
+
+
+def _facet(name: str, matching: QuerySet[Dataset], limit: int) -> list[tuple[str, int]]:
+    """One facet's counts over the matching datasets, in one query: grouped straight from
+    them, not from their ids (no second pass over the datasets). `matching` has no joins of
+    its own (filters are subqueries), so each dataset is counted once per value; a dataset
+    with two CSV files is counted once (DISTINCT)."""
+    column = _FACET_COLUMNS[name]
+    rows: QuerySet[Any, Any] = (
+        matching.filter(**{f"{column}__gt": ""})
+        .values(column)
+        .annotate(n=Count("pk", distinct=name == "res_format"))
+        .order_by("-n", column)[:limit]
+    )
     return [(str(row[column]), int(row["n"])) for row in rows]
 
 
@@ -435,6 +439,5 @@ def search(query: Query) -> Result:
             .select_related("organisation")
             .prefetch_related("tags", "themes", "resources")[query.start : query.start + query.rows]
         )
-    ids = matching.values("pk")
-    facets = {name: _facet(name, ids, query.facet_limit) for name in query.facet_fields}
+    facets = {name: _facet(name, matching, query.facet_limit) for name in query.facet_fields}
     return Result(matching.count(), page, facets)
