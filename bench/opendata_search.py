@@ -27,7 +27,7 @@ from .report import percentile, table, verdict
 ROOT = Path(__file__).resolve().parent.parent
 PG_DB = "porth_bench_opendata_search"
 DATASETS = 10_000
-RUNS = 200
+RUNS = 100
 TARGET_MS = 50.0
 FACETS = '["organization", "groups", "tags", "res_format", "license_id"]'
 # (label, parameters); "{word}" takes each of WORDS in turn, "{org}" an organisation.
