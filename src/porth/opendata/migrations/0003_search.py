@@ -75,8 +75,16 @@ FOR EACH ROW EXECUTE FUNCTION opendata_tag_search()
 """,
     "UPDATE opendata_dataset SET title = title",
     "CREATE INDEX opendata_dataset_search ON opendata_dataset USING GIN (search_document)",
+    # Searches without words count and facet the visible datasets from this index alone, not
+    # from the wide rows (about a third faster at 10,000 datasets). PostgreSQL only: SQLite
+    # has no INCLUDE, so it is not declared in models.py (Django would warn, models.W040).
+    """
+CREATE INDEX opendata_dataset_search_visible ON opendata_dataset (state, private)
+INCLUDE (id, organisation_id, license_id)
+""",
 ]
 POSTGRES_REVERSE = [
+    "DROP INDEX opendata_dataset_search_visible",
     "DROP TRIGGER opendata_tag_search ON opendata_tag",
     "DROP FUNCTION opendata_tag_search()",
     "DROP TRIGGER opendata_dataset_tags_search ON opendata_dataset_tags",
