@@ -96,3 +96,17 @@ def test_words_count_facets_and_pages_agree() -> None:
     assert result.count == 5
     assert len(result.datasets) == 2
     assert result.facets["tags"] == [("roads", 5)]
+
+
+def test_without_fts5_sqlite_still_finds_every_word_unranked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the fallback is SQLite's")
+    monkeypatch.setattr("porth.opendata.search._sqlite_has_fts5", lambda: False)
+    DatasetFactory.create(name="a", title="Road traffic", notes="", tags=["speed"])
+    DatasetFactory.create(name="b", title="Road works", notes="")
+    assert names("road traffic") == ["a"]
+    assert names("speed") == ["a"]
