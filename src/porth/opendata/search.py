@@ -1,15 +1,33 @@
 """Searching the catalogue, for package_search and the catalogue pages: words (`q`), filters
 (`fq`, Solr's `field:value` as CKAN takes it), sort, paging and facet counts.
 
-Facets and filters use CKAN's field names: organization, groups (themes), tags, res_format,
-license_id.
+Words are matched with the database's full-text index (migration 0003): PostgreSQL's
+tsvector with a GIN index, ranked by ts_rank; SQLite's FTS5, ranked by bm25. `q` takes web
+search syntax on both: words (all must match), "a phrase", `or`, `-word`. Facets and
+filters use CKAN's field names: organization, groups (themes), tags, res_format, license_id.
+See docs/opendata-search.md.
 """
 
+import datetime
+import operator
 import re
-import shlex
+import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache, reduce
+from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchQueryCombinable,
+    SearchRank,
+    SearchVectorField,
+)
+from django.db import connections
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.expressions import OrderBy, RawSQL
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
 
 from .access import visible
 from .models import Dataset
@@ -19,13 +37,16 @@ _LOOKUPS = {
     "organization": "organisation__slug",
     "groups": "themes__name",
     "tags": "tags__name",
-    "res_format": "resources__format",
+    "res_format": "resources__format__iexact",
     "license_id": "license_id",
     "name": "name",
     "id": "id",
 }
+_RANGES = {"metadata_modified": "modified", "metadata_created": "created"}
+# "score" is the text search's rank: without words every dataset scores the same, as in CKAN.
+_SCORE = "score"
 SORTS = {
-    "score desc": ("-modified",),
+    "score desc": (_SCORE,),
     "metadata_modified desc": ("-modified",),
     "metadata_modified asc": ("modified",),
     "metadata_created desc": ("-created",),
@@ -37,6 +58,13 @@ SORTS = {
 }
 DEFAULT_SORT = "score desc, metadata_modified desc"
 MAX_ROWS = 1000
+# bm25 weights of the FTS5 columns: name, title, title_cy, tags, notes, notes_cy.
+_BM25 = "bm25(opendata_dataset_fts, 10.0, 10.0, 10.0, 4.0, 1.0, 1.0)"
+_FTS_IDS = (
+    "SELECT opendata_dataset_text.dataset_id FROM opendata_dataset_fts"
+    " JOIN opendata_dataset_text ON opendata_dataset_text.id = opendata_dataset_fts.rowid"
+    " WHERE opendata_dataset_fts MATCH %s"
+)
 
 
 class SearchQueryError(ValueError):
@@ -69,51 +97,317 @@ class Result:
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
 
 
-def _filters(fq: str) -> Q:
-    condition = Q()
-    try:
-        terms = shlex.split(fq)
-    except ValueError as error:
-        raise SearchQueryError(f"Can't parse fq: {error}") from error
-    for term in terms:
-        term = term.lstrip("+")
-        name, colon, value = term.partition(":")
-        if not colon or name not in _LOOKUPS or not value:
-            raise SearchQueryError(f'Can\'t parse fq term "{term}": use field:value')
-        condition &= Q(**{_LOOKUPS[name]: value.strip('"')})
-    return condition
+# --- fq: Solr's filter syntax, as CKAN's clients send it --------------------------------------
 
-
-def _order(sort: str) -> list[str]:
-    order: list[str] = []
-    for part in (sort or DEFAULT_SORT).split(","):
-        key = re.sub(r"\s+", " ", part.strip().lower())
-        if key not in SORTS:
-            raise SearchQueryError(f'Can\'t sort by "{part.strip()}"')
-        order.extend(SORTS[key])
-    return [*order, "name"]
-
-
-def _matching(query: Query) -> QuerySet[Dataset]:
-    found = Dataset.objects.filter(
-        visible(
-            set(query.organisations),
-            include_private=query.include_private,
-            include_drafts=query.include_drafts,
+_TERM = re.compile(
+    r"""\s*(?:
+        (?P<op>AND|OR|&&|\|\|)(?=\s|$)
+      | (?P<sign>[+-]?)(?P<field>[A-Za-z_]+):(?P<value>
+            "(?:[^"\\]|\\.)*"          # "a quoted value"
+          | \((?:[^()"]|"[^"]*")*\)     # (a OR "b c")
+          | \[[^\]]*\]                  # [from TO to]
+          | (?:[^\s()"\[\]\\]|\\.)+     # a plain value, \ escaping a space
         )
-    )
-    if query.fq.strip():
-        found = found.filter(pk__in=Dataset.objects.filter(_filters(query.fq)).values("pk"))
-    for word in re.findall(r"\w+", query.q):
+    )""",
+    re.VERBOSE,
+)
+_LIST_ITEM = re.compile(r'"((?:[^"\\]|\\.)*)"|(\S+)')
+
+
+def _unquote(value: str) -> str:
+    if len(value) >= 2 and value[0] == value[-1] == '"':
+        value = value[1:-1]
+    return re.sub(r"\\(.)", r"\1", value)
+
+
+def _instant(text: str, field_name: str) -> datetime.datetime | None:
+    """A Solr date (2024-01-31T00:00:00Z, or a date, `*` or NOW) as an aware datetime."""
+    if text == "*":
+        return None
+    if text == "NOW":
+        return timezone.now()
+    moment = parse_datetime(text)
+    if moment is None and (day := parse_date(text)) is not None:
+        moment = datetime.datetime.combine(day, datetime.time())
+    if moment is None:
+        raise SearchQueryError(
+            f'Can\'t read "{text}" in {field_name} as a date: use 2024-01-31T00:00:00Z, * or NOW'
+        )
+    return moment if timezone.is_aware(moment) else timezone.make_aware(moment, datetime.UTC)
+
+
+def _condition(field_name: str, value: str) -> Q:
+    """The condition of one `field:value` term."""
+    if field_name in _RANGES:
+        bounds = re.fullmatch(r"\[\s*(\S+)\s+TO\s+(\S+)\s*\]", value)
+        if not bounds:
+            raise SearchQueryError(f"Give {field_name} as a range: {field_name}:[from TO to]")
+        column, condition = _RANGES[field_name], Q()
+        if (low := _instant(bounds[1], field_name)) is not None:
+            condition &= Q(**{f"{column}__gte": low})
+        if (high := _instant(bounds[2], field_name)) is not None:
+            condition &= Q(**{f"{column}__lte": high})
+        return condition
+    if value.startswith("["):
+        raise SearchQueryError(f"{field_name} can't take a range, only a value")
+    if value.startswith("("):
+        items = [_unquote(m[0]) for m in _LIST_ITEM.finditer(value[1:-1]) if m[0] != "OR"]
+        if not items:
+            raise SearchQueryError(f"{field_name}:() has no values")
+        return reduce(operator.or_, (_equals(field_name, item) for item in items))
+    return _equals(field_name, _unquote(value))
+
+
+def _equals(field_name: str, value: str) -> Q:
+    if field_name == "dataset_type":  # every package here is a dataset
+        return Q() if value == "dataset" else Q(pk__in=[])
+    if field_name == "capacity":
+        if value not in {"public", "private"}:
+            raise SearchQueryError('capacity is "public" or "private"')
+        return Q(private=value == "private")
+    if field_name not in _LOOKUPS:
+        known = ", ".join(sorted([*_LOOKUPS, *_RANGES, "capacity", "dataset_type"]))
+        raise SearchQueryError(f'Can\'t filter on "{field_name}": use one of {known}')
+    if field_name == "id" and not re.fullmatch(r"[0-9a-fA-F-]{32,36}", value):
+        return Q(pk__in=[])
+    return Q(**{_LOOKUPS[field_name]: value})
+
+
+def _filtered(found: QuerySet[Dataset], fq: str) -> QuerySet[Dataset]:
+    """`found` narrowed by `fq`: terms all apply (AND may be written), `a OR b` joins two,
+    `-field:value` excludes. Each term filters on its own, so `tags:a tags:b` finds datasets
+    with both tags."""
+    groups: list[list[tuple[bool, Q]]] = []
+    joining = False
+    position = 0
+    text = fq.strip()
+    while position < len(text):
+        term = _TERM.match(text, position)
+        if term is None or term.end() == position:
+            raise SearchQueryError(
+                f'Can\'t parse fq at "{text[position:][:40]}": use field:value, '
+                'field:"a value", -field:value'
+            )
+        position = term.end()
+        if term["op"]:
+            if term["op"] in {"OR", "||"}:
+                if not groups:
+                    raise SearchQueryError("fq can't start with OR")
+                joining = True
+            continue
+        negated = term["sign"] == "-"
+        clause = (negated, _condition(term["field"], term["value"]))
+        if joining:
+            groups[-1].append(clause)
+        else:
+            groups.append([clause])
+        joining = False
+    if joining:
+        raise SearchQueryError("fq can't end with OR")
+    for group in groups:
+        either = Q(pk__in=[])
+        for negated, condition in group:
+            # A negated term on tags etc. is "has no such tag", not "has another tag".
+            either |= (
+                ~Q(pk__in=Dataset.objects.filter(condition).values("pk"))
+                if negated
+                else (Q(pk__in=Dataset.objects.filter(condition).values("pk")))
+            )
+        found = found.filter(either)
+    return found
+
+
+# --- q: words, in web search syntax ------------------------------------------------------------
+
+_Q_FIELD = re.compile(r'(?<!\S)([+-]?)([A-Za-z_]+):("(?:[^"\\]|\\.)*"|\[[^\]]*\]|\([^)]*\)|\S+)')
+_WEB_TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+
+
+def _split_q(q: str) -> tuple[str, str]:
+    """`q` as (words, filters): CKAN lets `field:value` be written in q; a field that is a
+    filter here (tags:x) becomes one, any other (title:x) leaves its value as words."""
+    q = q.strip()
+    if q in {"*:*", "*"}:
+        return "", ""
+    filters: list[str] = []
+
+    def pick(match: re.Match[str]) -> str:
+        if match[2] in _LOOKUPS or match[2] in _RANGES:
+            filters.append(match[0])
+            return " "
+        return f" {_unquote(match[3])} "
+
+    words = _Q_FIELD.sub(pick, q).strip()
+    return (words if re.search(r"\w", words) else ""), " ".join(filters)
+
+
+# Web search syntax as groups joined by "or", each (words and phrases wanted, not wanted).
+Groups = list[tuple[list[str], list[str]]]
+
+
+def _web_terms(words: str) -> Groups:
+    """Words (all wanted), "a phrase", `or` between two, `-word` or `-"a phrase"` unwanted."""
+    groups: Groups = [([], [])]
+    for match in _WEB_TOKEN.finditer(words):
+        unwanted, text = bool(match[1]), match[2] if match[2] is not None else match[3]
+        if match[3] is not None and match[3].lower() == "or":
+            if groups[-1][0] or groups[-1][1]:
+                groups.append(([], []))
+            continue
+        if match[3] is not None and text.startswith("-") and len(text) > 1:
+            unwanted, text = True, text[1:]
+        if re.search(r"\w", text):
+            groups[-1][1 if unwanted else 0].append(text)
+    return groups
+
+
+def _fts5(groups: Groups) -> tuple[str, str]:
+    """As FTS5 expressions: (what must match, what must not), either may be empty. Every word
+    and phrase is quoted, so nothing typed is FTS5 syntax."""
+
+    def quoted(text: str) -> str:
+        return '"' + text.replace('"', '""') + '"'
+
+    positive = [
+        f"(({' AND '.join(map(quoted, wanted))}){''.join(f' NOT {quoted(n)}' for n in unwanted)})"
+        for wanted, unwanted in groups
+        if wanted
+    ]
+    if positive:
+        return " OR ".join(positive), ""
+    return "", " OR ".join(quoted(n) for _, unwanted in groups for n in unwanted)
+
+
+def _either_language(text: str, *, unwanted: bool = False) -> SearchQueryCombinable:
+    # English words are stemmed in the index, Welsh ones ('simple') are not: a word is looked
+    # for both ways, and an unwanted word must be absent both ways.
+    english = SearchQuery(text, config="english", search_type="phrase", invert=unwanted)
+    simple = SearchQuery(text, config="simple", search_type="phrase", invert=unwanted)
+    return english & simple if unwanted else english | simple
+
+
+def _tsquery(groups: Groups) -> tuple[SearchQueryCombinable | None, SearchQueryCombinable | None]:
+    """As PostgreSQL text queries: (what must match, what must not), either may be None."""
+    found: SearchQueryCombinable | None = None
+    for wanted, unwanted in groups:
+        if not wanted:
+            continue
+        group = reduce(operator.and_, map(_either_language, wanted))
+        for text in unwanted:
+            group &= _either_language(text, unwanted=True)
+        found = group if found is None else found | group
+    if found is not None:
+        return found, None
+    unwanted_texts = [text for _, unwanted in groups for text in unwanted]
+    if not unwanted_texts:
+        return None, None
+    return None, reduce(operator.or_, map(_either_language, unwanted_texts))
+
+
+@cache
+def _sqlite_has_fts5() -> bool:
+    # The same check as migration 0003, which makes the FTS5 index only where it can.
+    with sqlite3.connect(":memory:") as probe:
+        options = {row[0] for row in probe.execute("PRAGMA compile_options")}
+    return "ENABLE_FTS5" in options
+
+
+Ranking = Callable[[QuerySet[Dataset]], tuple[QuerySet[Dataset], OrderBy]]
+
+
+def _with_words(found: QuerySet[Dataset], words: str) -> tuple[QuerySet[Dataset], Ranking | None]:
+    """`found` narrowed to the datasets matching `words`, and how to rank a page of them by
+    best match (None: unranked)."""
+    vendor = connections[found.db].vendor
+    groups = _web_terms(words)
+    if vendor == "postgresql":
+        query, excluded = _tsquery(groups)
+        # Unqualified, so that it names the dataset table of whichever (sub)query it is in.
+        document = RawSQL("search_document", (), output_field=SearchVectorField())
+        found = found.alias(document=document)
+        if excluded is not None:
+            found = found.exclude(document=excluded)
+        if query is None:
+            return found, None
+        found = found.filter(document=query)
+
+        def by_rank(page: QuerySet[Dataset]) -> tuple[QuerySet[Dataset], OrderBy]:
+            return page.alias(score=SearchRank(F("document"), query)), F("score").desc()
+
+        return found, by_rank
+    if vendor == "sqlite" and _sqlite_has_fts5():
+        wanted, unwanted = _fts5(groups)
+        if unwanted:
+            found = found.exclude(pk__in=RawSQL(_FTS_IDS, (unwanted,)))
+        if not wanted:
+            return found, None
+        found = found.filter(pk__in=RawSQL(_FTS_IDS, (wanted,)))
+
+        def by_bm25(page: QuerySet[Dataset]) -> tuple[QuerySet[Dataset], OrderBy]:
+            # bm25 needs the FTS5 table in the query itself, which only extra() can add; only
+            # the page's query has it (extra()'s SQL would not follow a subquery's aliases).
+            page = page.extra(
+                tables=["opendata_dataset_text", "opendata_dataset_fts"],
+                where=[
+                    "opendata_dataset_text.dataset_id = opendata_dataset.id",
+                    "opendata_dataset_fts.rowid = opendata_dataset_text.id",
+                    "opendata_dataset_fts MATCH %s",
+                ],
+                params=[wanted],
+            )
+            return page, RawSQL(_BM25, ()).asc()  # bm25: lower is better
+
+        return found, by_bm25
+    # No full-text index (an SQLite built without FTS5): every word somewhere, unranked.
+    for word in re.findall(r"\w+", words):
         found = found.filter(
             Q(title__icontains=word)
             | Q(title_cy__icontains=word)
             | Q(notes__icontains=word)
             | Q(notes_cy__icontains=word)
             | Q(name__icontains=word)
-            | Q(tags__name__iexact=word)
+            | Q(pk__in=Dataset.objects.filter(tags__name__iexact=word).values("pk"))
         )
-    return found.distinct()
+    return found, None
+
+
+def _order(sort: str, score: OrderBy | None) -> list[str | OrderBy]:
+    order: list[str | OrderBy] = []
+    for part in (sort or DEFAULT_SORT).split(","):
+        key = re.sub(r"\s+", " ", part.strip().lower())
+        if key not in SORTS:
+            known = ", ".join(f'"{name}"' for name in SORTS)
+            raise SearchQueryError(f'Can\'t sort by "{part.strip()}": use one of {known}')
+        for column in SORTS[key]:
+            if column != _SCORE:
+                order.append(column)
+            elif score is not None:
+                order.append(score)
+    return [*order, "name"]
+
+
+_FACET_COLUMNS = {
+    "organization": "organisation__slug",
+    "groups": "themes__name",
+    "tags": "tags__name",
+    "res_format": "resources__format",
+    "license_id": "license_id",
+}
+
+
+def _facet(name: str, matching: QuerySet[Dataset], limit: int) -> list[tuple[str, int]]:
+    """One facet's counts over the matching datasets, in one query: grouped straight from
+    them, not from their ids (no second pass over the datasets). `matching` has no joins of
+    its own (filters are subqueries), so each dataset is counted once per value; a dataset
+    with two CSV files is counted once (DISTINCT)."""
+    column = _FACET_COLUMNS[name]
+    rows: QuerySet[Any, Any] = (
+        matching.filter(**{f"{column}__gt": ""})
+        .values(column)
+        .annotate(n=Count("pk", distinct=name == "res_format"))
+        .order_by("-n", column)[:limit]
+    )
+    return [(str(row[column]), int(row["n"])) for row in rows]
 
 
 def search(query: Query) -> Result:
@@ -122,22 +416,28 @@ def search(query: Query) -> Result:
     unknown = [name for name in query.facet_fields if name not in FACET_FIELDS]
     if unknown:
         raise SearchQueryError(f"Can't facet on {', '.join(unknown)}")
-    matching = _matching(query)
-    page = list(
-        matching.order_by(*_order(query.sort))
-        .select_related("organisation")
-        .prefetch_related("tags", "themes", "resources")[query.start : query.start + query.rows]
-    )
-    facets: dict[str, list[tuple[str, int]]] = {}
-    ids = matching.values("pk")
-    for name in query.facet_fields:
-        lookup = _LOOKUPS[name]
-        counts = (
-            Dataset.objects.filter(pk__in=ids)
-            .exclude(**{f"{lookup}__isnull": True})
-            .values(lookup)
-            .annotate(n=Count("pk", distinct=True))
-            .order_by("-n", lookup)[: query.facet_limit]
+    if query.facet_limit < 0:
+        raise SearchQueryError("facet.limit must be 0 or more")
+    words, q_filters = _split_q(query.q)
+    matching = Dataset.objects.filter(
+        visible(
+            set(query.organisations),
+            include_private=query.include_private,
+            include_drafts=query.include_drafts,
         )
-        facets[name] = [(str(row[lookup]), row["n"]) for row in counts if row[lookup] != ""]
+    )
+    matching = _filtered(matching, f"{query.fq} {q_filters}")
+    ranking: Ranking | None = None
+    if words:
+        matching, ranking = _with_words(matching, words)
+    ranked, score = ranking(matching) if ranking else (matching, None)
+    order = _order(query.sort, score)
+    page: list[Dataset] = []
+    if query.rows:
+        page = list(
+            ranked.order_by(*order)
+            .select_related("organisation")
+            .prefetch_related("tags", "themes", "resources")[query.start : query.start + query.rows]
+        )
+    facets = {name: _facet(name, matching, query.facet_limit) for name in query.facet_fields}
     return Result(matching.count(), page, facets)
