@@ -192,14 +192,15 @@ def _facets(result: Result, chosen: dict[str, list[str]], language: str) -> list
 
 
 def _filter_query(chosen: dict[str, list[str]]) -> str:
-    # Solr's syntax, each value quoted; a value that could break the quoting matches nothing
-    # a facet could offer, so it is left out.
-    terms = [
-        f'{name}:"{value}"'
-        for name, values in chosen.items()
-        for value in values
-        if '"' not in value and "\\" not in value
-    ]
+    """Solr's syntax: the values ticked in one filter are alternatives (OR), and the filters
+    all apply (AND), as people expect of checkboxes: two organisations ticked show the
+    datasets of both. A value that could break the quoting matches nothing a facet could
+    offer, so it is left out."""
+    terms = []
+    for name, values in chosen.items():
+        quoted = [f'"{value}"' for value in values if '"' not in value and "\\" not in value]
+        if quoted:
+            terms.append(f"{name}:({' OR '.join(quoted)})")
     return " ".join(terms)
 
 

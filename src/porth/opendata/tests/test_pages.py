@@ -513,3 +513,16 @@ def test_the_pages_name_their_dcat_forms_and_each_opens(client: Client, council:
             response = client.get(href)
             assert response.status_code == 200, href
             assert response["Content-Type"].startswith(kind), href
+
+
+def test_two_options_ticked_in_one_filter_show_the_datasets_of_either(
+    client: Client, council: Any
+) -> None:
+    DatasetFactory.create(title="Car parks", organisation=council, tags=["parking"])
+    DatasetFactory.create(title="Bus stops", organisation=council, tags=["buses"])
+    DatasetFactory.create(title="Libraries", organisation=council, tags=["books"])
+    page = text(client.get("/dataset", {"tags": ["parking", "buses"]}))
+    assert "2 datasets" in page and "Car parks" in page and "Bus stops" in page
+    assert "Libraries" not in page
+    page = text(client.get("/dataset", {"tags": ["parking", "buses"], "organization": "nowhere"}))
+    assert "0 datasets" in page  # and each filter still applies
