@@ -119,14 +119,7 @@ def _dataset(call: Call, *keys: str) -> Dataset:
 
 
 def _resource(call: Call) -> Resource:
-    key = _uuid(_identifier(call.params, "id"))
-    found = (
-        Resource.objects.select_related("dataset__organisation").filter(pk=key).first()
-        if key
-        else None
-    )
-    if found is None:
-        raise NotFound("Resource was not found.")
+    found = _resource_for_write(call)
     if not may_see(found.dataset, call.organisations):
         raise actions.NotAuthorised("You may not read this resource")
     return found
@@ -477,6 +470,7 @@ def resource_delete(call: Call) -> None:
 
 
 def _resource_for_write(call: Call) -> Resource:
+    """The resource `id` names, whoever may see it (actions.* check who may change it)."""
     key = _uuid(_identifier(call.params, "id"))
     found = (
         Resource.objects.select_related("dataset__organisation").filter(pk=key).first()
