@@ -6,6 +6,7 @@ Never in production: the secret below is public (it is in this file).
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -74,15 +75,16 @@ def ensure_demo(organisations: Iterable[tuple[str, str, str]] = ()) -> None:
 def instructions() -> str:
     """How to sign in as the demo staff."""
     names = ", ".join(user.username for user in USERS[1:])
+    site = settings.PORTH_BASE_URL.rstrip("/") or "http://127.0.0.1:8000"  # where porth run serves
     return f"""
 Staff sign-in (demo accounts)
-  Go to:       http://127.0.0.1:8000/staff/sign-in
+  Go to:       {site}/staff/sign-in
   User name:   caseworker   (also: {names})
   Password:    {PASSWORD}
   Code:        add this key to an authenticator app (it is the same for every demo user):
                  {SECRET}
                or, without an app, print the current code with:
                  .venv/bin/porth totp caseworker
-  Open data:   http://127.0.0.1:8000/dataset (sign in as publisher to publish the
+  Open data:   {site}/dataset (sign in as publisher to publish the
                Example Council's datasets)
 """
