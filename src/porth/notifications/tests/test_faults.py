@@ -159,8 +159,10 @@ def site(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Site]:
             "DATABASE_URL": stack.enter_context(_database(tmp_path)),
             "PORTH_FAKE_PROVIDER": str(tmp_path / "provider.log"),
             "PORTH_FAKE_HANG": str(tmp_path / "hang"),
-            # A worker has 2 s to send; lost tasks are looked for every second.
-            "PORTH_DELIVERY_LEASE": "2",
+            # A worker has 5 s to send (a send takes 0.2 s: on a loaded CI machine, a lease
+            # of 2 s could run out mid-send, and another worker send it again, as designed);
+            # lost tasks are looked for every second.
+            "PORTH_DELIVERY_LEASE": "5",
             "PORTH_DELIVERY_SWEEP": "1",
         }
         if request.param == "rq":
