@@ -120,9 +120,10 @@ def create_dataset(
     data: Mapping[str, Any], *, actor: User | None, request: HttpRequest | None = None
 ) -> Dataset:
     """package_create. Raises `Invalid` (field errors) or `NotAuthorised`."""
-    if actor is None or not publishing_organisations(actor):
+    organisations = publishing_organisations(actor)
+    if actor is None or not organisations:
         raise NotAuthorised("You are not a data publisher for any organisation")
-    clean = clean_dataset(data, organisations=publishing_organisations(actor))
+    clean = clean_dataset(data, organisations=organisations)
     with transaction.atomic():
         dataset = Dataset(created_by=actor, **{key: clean[key] for key in _DATASET_FIELDS})
         dataset.save()

@@ -20,7 +20,7 @@ from porth.accounts.models import Organisation, Role, User
 from . import actions
 from .access import may_see, visible
 from .api import ACTIONS, Call, NotFound, action
-from .datasets import MISSING, Invalid, organisation_of
+from .datasets import MISSING, Invalid, find, organisation_of
 from .models import Dataset, Resource, State, Tag, Theme
 from .packages import (
     as_input,
@@ -109,8 +109,7 @@ def _loaded(datasets: QuerySet[Dataset]) -> QuerySet[Dataset]:
 def _dataset(call: Call, *keys: str) -> Dataset:
     """The dataset named by id or name, if the caller may see it (else CKAN's 403)."""
     wanted = _identifier(call.params, *keys)
-    key = _uuid(wanted)
-    found = _loaded(Dataset.objects.filter(Q(pk=key) if key else Q(name=wanted))).first()
+    found = find(wanted, _loaded(Dataset.objects.all()))
     if found is None:
         raise NotFound("Dataset not found")
     if not may_see(found, call.organisations):

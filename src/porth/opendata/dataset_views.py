@@ -25,6 +25,7 @@ from django.views.decorators.http import require_safe
 
 from . import csvw, links, preview, schema_org
 from .access import may_see
+from .datasets import find
 from .models import Dataset, Resource, State, Theme
 from .performance import CSV_KEY, CSVW_KEY
 from .views import long_date, page_number, publishing, render_catalogue, with_query
@@ -33,23 +34,16 @@ from .vocabularies import FREQUENCIES, licence
 
 def _find(request: HttpRequest, name: str) -> Dataset:
     """The dataset the visitor may see by this name (or, as CKAN allows, by its id), or 404."""
-    found = (
-        Dataset.objects.select_related("organisation")
-        .prefetch_related("tags", Prefetch("themes", Theme.objects.order_by("title")), "resources")
-        .filter(name=name)
-        .first()
+    found = find(
+        name,
+        Dataset.objects.select_related("organisation").prefetch_related(
+            "tags", Prefetch("themes", Theme.objects.order_by("title")), "resources"
+        ),
     )
-    by_id = False
-    if found is None:
-        try:
-            found = Dataset.objects.filter(id=uuid.UUID(name)).first()
-        except ValueError:
-            found = None
-        by_id = True
     # Checked before redirecting from an id, so that the redirect gives no name away.
     if found is None or found.state == State.DELETED or not may_see(found, publishing(request)):
         raise Http404
-    if by_id:
+    if found.name != name:  # asked for by its id
         raise Redirect(links.dataset_path(found))
     return found
 

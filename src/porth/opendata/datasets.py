@@ -8,11 +8,13 @@ error summary.
 """
 
 import re
+import uuid
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
+from django.db.models import QuerySet
 from email_validator import EmailNotValidError, validate_email
 
 from porth.accounts.models import Organisation
@@ -104,6 +106,17 @@ def _date(value: Any) -> date | None:
     if isinstance(value, date):
         return value
     return date.fromisoformat(str(value)[:10])
+
+
+def find(wanted: str, datasets: QuerySet[Dataset]) -> Dataset | None:
+    """The dataset of `datasets` that `wanted` names, found as CKAN finds one (package_show's
+    `id`, a /dataset/<id> address): by its id, else by its name."""
+    try:
+        key: uuid.UUID | None = uuid.UUID(wanted)
+    except ValueError:
+        key = None
+    found = datasets.filter(pk=key).first() if key is not None else None
+    return found if found is not None else datasets.filter(name=wanted).first()
 
 
 def organisation_of(value: Any) -> Organisation | None:
