@@ -54,12 +54,16 @@ INSTALLED_APPS = [
     "porth.background",
     "porth.accounts",
     "porth.audit",
+    "porth.signin",
     "porth.services",
     "porth.submissions",
     "porth.casework",
     "porth.notifications",
     "porth.analytics",
+    "porth.integrations",
     "porth.opendata",
+    "porth.exchange",
+    "porth.applications",
 ]
 
 AUTH_USER_MODEL = "accounts.User"

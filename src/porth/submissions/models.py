@@ -50,6 +50,15 @@ class Journey(models.Model):
     # journey saved for later continues on the definition it was started on. Others move to
     # the newest version, keeping the answers that still fit.
     pinned = models.BooleanField(default=False)
+    # The citizen who was signed in when it started (porth.signin), if they chose to: they can
+    # take it up again on any device and see it in "Your applications".
+    citizen = models.ForeignKey(
+        "signin.CitizenAccount",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="journeys",
+    )
 
     class Meta:
         indexes = [
@@ -129,6 +138,14 @@ class Submission(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     submitted_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # The signed-in citizen whose application this is (copied from the journey), if any.
+    citizen = models.ForeignKey(
+        "signin.CitizenAccount",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="submissions",
+    )
     # When its answers were erased under the service's retention period: the row stays, with
     # nothing personal, for statistics and for the citizen's enquiries by reference.
     erased_at = models.DateTimeField(null=True, blank=True)

@@ -22,6 +22,10 @@ APPS = [
     "analytics",
     "opendata",
     "background",
+    "signin",
+    "integrations",
+    "exchange",
+    "applications",
 ]
 
 
