@@ -9,6 +9,7 @@ from porth.opendata import dcat_urls as opendata_dcat_urls
 from porth.opendata import staff_urls as opendata_staff_urls
 from porth.opendata import urls as opendata_urls
 from porth.services import urls as services_urls
+from porth.signin import urls as signin_urls
 from porth.submissions import urls as submissions_urls
 
 urlpatterns = [
@@ -18,6 +19,7 @@ urlpatterns = [
     *submissions_urls.urlpatterns,  # journey pages: most requests
     *services_urls.urlpatterns,
     *casework_urls.citizen_urlpatterns,  # replies to requests for more information
+    *signin_urls.urlpatterns,  # citizen sign-in (OpenID Connect)
     path("staff/", include("porth.accounts.urls")),
     path("staff/", include("porth.casework.urls")),
     path("staff/audit/", include("porth.audit.urls")),

@@ -417,3 +417,31 @@ PORTH_OPENDATA_MAX_UPLOAD_BYTES = int(
 PORTH_OPENDATA_REFRESH_HOURS = float(os.environ.get("PORTH_OPENDATA_REFRESH_HOURS", "24"))
 # Counts below this are not published (they could single people out): shown as suppressed.
 PORTH_OPENDATA_SUPPRESS_BELOW = int(os.environ.get("PORTH_OPENDATA_SUPPRESS_BELOW", "10"))
+
+# --- Citizen sign-in (porth.signin, docs/signin.md) -----------------------------------
+# An OpenID Connect provider such as GOV.UK One Login. With no issuer, sign-in is not offered
+# anywhere and every service works as before.
+PORTH_SIGNIN_ISSUER = os.environ.get("PORTH_SIGNIN_ISSUER", "").rstrip("/")
+# Where the provider's metadata is (discovery); by default under the issuer.
+PORTH_SIGNIN_DISCOVERY_URL = os.environ.get(
+    "PORTH_SIGNIN_DISCOVERY_URL",
+    f"{PORTH_SIGNIN_ISSUER}/.well-known/openid-configuration" if PORTH_SIGNIN_ISSUER else "",
+)
+PORTH_SIGNIN_CLIENT_ID = os.environ.get("PORTH_SIGNIN_CLIENT_ID", "")
+# The keys Porth signs its client assertions with (private_key_jwt): a JWKS (JSON text, or the
+# path of a .json file) or comma-separated paths of PEM files. The first key signs; every
+# key's public part is published at /sign-in/jwks.json, so a new key can be listed (second)
+# before it is used (first), and an old one kept until the provider no longer needs it.
+PORTH_SIGNIN_KEYS = os.environ.get("PORTH_SIGNIN_KEYS", "")
+# Vectors of trust (GOV.UK One Login: "Cl.Cm" is medium-level authentication, no identity).
+PORTH_SIGNIN_VTR = os.environ.get("PORTH_SIGNIN_VTR", '["Cl.Cm"]')
+PORTH_SIGNIN_SCOPES = os.environ.get("PORTH_SIGNIN_SCOPES", "openid email phone")
+# Sign-in offered at all: on by default once an issuer is set; off turns it off everywhere.
+PORTH_SIGNIN = _bool("PORTH_SIGNIN", bool(PORTH_SIGNIN_ISSUER))
+# The provider's name on the button ("Sign in with GOV.UK One Login"); empty: "Sign in".
+PORTH_SIGNIN_PROVIDER_NAME = os.environ.get(
+    "PORTH_SIGNIN_PROVIDER_NAME",
+    "GOV.UK One Login" if PORTH_SIGNIN_ISSUER.endswith("account.gov.uk") else "",
+)
+# Seconds Porth waits for the provider (discovery, token, keys, userinfo) before giving up.
+PORTH_SIGNIN_TIMEOUT = float(os.environ.get("PORTH_SIGNIN_TIMEOUT", "5"))

@@ -8,6 +8,7 @@ class ServicesConfig(AppConfig):
     def ready(self) -> None:
         from porth.fastpath import shells
 
+        from . import checks  # noqa: F401 - registers the system checks
         from .definition import Definition, Page
 
         # A definition renders the same for the same slug and version, and a page of it by its

@@ -12,6 +12,7 @@ from porth.audit import service as audit
 from porth.fastpath import sql
 from porth.services import service as services
 from porth.services.service import Definition, engine
+from porth.signin.models import CitizenAccount
 from porth.utils import crypto
 
 from . import signals, store
@@ -41,12 +42,13 @@ def new_journey(
     channel: str = Channel.ONLINE,
     assisted_by: Any = None,
     seed: str | None = None,
+    citizen: CitizenAccount | None = None,
 ) -> Journey:
     """A journey not yet saved: nothing is stored until the citizen answers something.
 
     `seed`: the same for every request from this browser (its CSRF secret), so that the
     journey's first page shows the same experiment variant each time it is made afresh
-    (services.new_journey_id)."""
+    (services.new_journey_id). `citizen`: signed in (porth.signin), so the journey is theirs."""
     return Journey(
         id=services.new_journey_id(definition, new_journey_id, seed=seed),
         service=definition.slug,
@@ -54,6 +56,7 @@ def new_journey(
         language=language,
         channel=channel,
         assisted_by=assisted_by,
+        citizen=citizen,
     )
 
 
@@ -226,6 +229,7 @@ def submit(
                 language=language,
                 channel=locked.channel,
                 submitted_by_id=locked.assisted_by_id,
+                citizen_id=locked.citizen_id,
             )
             # A reference clash is skipped rather than raised (no savepoint around every
             # submission): draw another. Any other clash raises.
@@ -271,3 +275,12 @@ def read_answers(submission: Submission) -> dict[str, object]:
         submission.answers, submission.key_id, context=f"submission:{submission.reference}"
     )
     return dict(data)
+
+
+def attach_journeys(journey_ids: list[str], account: CitizenAccount) -> int:
+    """A citizen signed in part-way: the journeys this browser has open become theirs (not
+    one already someone's, nor one staff are completing). Called inside sign-in's
+    transaction, which is audited (porth.signin.actions.sign_in)."""
+    return Journey.objects.filter(
+        pk__in=journey_ids, citizen=None, assisted_by=None, submitted_at=None
+    ).update(citizen=account)

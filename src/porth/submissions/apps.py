@@ -9,9 +9,13 @@ class SubmissionsConfig(AppConfig):
 
     def ready(self) -> None:
         from porth.background.service import periodic
+        from porth.signin.signals import citizen_signed_in
 
         from . import checks  # noqa: F401 - registers the system checks
         from .tasks import erase_unresumed_journeys
+        from .views import attach_on_sign_in
+
+        citizen_signed_in.connect(attach_on_sign_in, dispatch_uid="submissions.attach")
 
         # Hourly: a link expires at the end of its day, and its answers go within the hour.
         periodic(

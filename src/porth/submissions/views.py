@@ -26,6 +26,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from porth.fastpath.shells import render_page
 from porth.services import service as services
 from porth.services.service import CHECK_ANSWERS, Definition, engine, message, questions
+from porth.signin import service as signin
 from porth.utils.http import no_store
 from porth.utils.urls import cached_reverse
 
@@ -119,6 +120,7 @@ def _current(request: HttpRequest, slug: str, mode: Mode, *, fresh: bool = False
         channel=mode.channel if mode else Channel.ONLINE,
         assisted_by=mode.by if mode else None,
         seed=_browser(request) if definition.experiments else None,
+        citizen=signin.current_citizen(request) if mode is None else None,
     )
     return Current(definition, journey, engine.State(), today)
 
@@ -204,6 +206,21 @@ def _sent(request: HttpRequest, slug: str, mode: Mode) -> store.Sent | None:
     return store.sent(journey_id)
 
 
+def _sign_in_first(request: HttpRequest, slug: str, mode: Mode) -> HttpResponse | None:
+    """A service that requires sign-in sends a citizen who has not signed in to do so, and
+    back here after. (Staff completing it on someone's behalf are not asked.)"""
+    if mode is not None:
+        return None
+    definition = services.get(slug)
+    if definition is None or definition.sign_in != "required" or not signin.available():
+        return None
+    if signin.current_citizen(request) is not None:
+        return None
+    return HttpResponseRedirect(
+        signin.sign_in_url(request.get_full_path(), required=True), status=303
+    )
+
+
 def _page_url(slug: str, page_id: str) -> str:
     if page_id == CHECK_ANSWERS:
         return cached_reverse("check-answers", slug)
@@ -221,6 +238,8 @@ def _back_url(current: Current, page_id: str) -> str:
 @require_http_methods(["GET", "HEAD", "POST"])
 @_in_mode
 def page(request: HttpRequest, slug: str, page_id: str, *, mode: Mode) -> HttpResponse:
+    if (sign_in := _sign_in_first(request, slug, mode)) is not None:
+        return sign_in
     return actions.retry_if_stale(
         lambda fresh: _page(request, slug, page_id, mode, fresh=fresh),
         journey_id=lambda: _journey_id(request, slug, mode),
@@ -312,6 +331,8 @@ def _to_save(current: Current, *, unsaved: bool) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @_in_mode
 def check_answers(request: HttpRequest, slug: str, *, mode: Mode) -> HttpResponse:
+    if (sign_in := _sign_in_first(request, slug, mode)) is not None:
+        return sign_in
     current = _current(request, slug, mode)
     if current.journey._state.adding and _sent(request, slug, mode) is not None:
         # No journey open, as it was sent (a double click, or the back button): show what
@@ -422,3 +443,11 @@ def signed_out(request: HttpRequest, slug: str) -> HttpResponse:
     if definition is None:
         raise Http404
     return render(request, "signed_out.html", {"service": definition})
+
+
+def attach_on_sign_in(sender: Any, *, request: HttpRequest, account: Any, **kwargs: Any) -> None:
+    """porth.signin's citizen_signed_in: the journeys this browser has open become the
+    citizen's (assisted journeys are kept apart in the session, so are not among them)."""
+    journey_ids = list(request.session.get(SESSION_KEY, {}).values())
+    if journey_ids:
+        actions.attach_journeys(journey_ids, account)

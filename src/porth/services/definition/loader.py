@@ -79,7 +79,12 @@ def _loc_of(path: str) -> tuple[Any, ...]:
 
 def version_of(definition: Definition) -> str:
     """A short hash of the canonical form: equal for equal definitions, whatever the layout."""
-    canonical = json.dumps(definition.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    data = definition.model_dump(mode="json")
+    if data.get("sign_in") == "off":
+        # Added later with this default: a definition without it keeps the version it had,
+        # so that journeys in progress are not moved to a "new" version on upgrade.
+        del data["sign_in"]
+    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()[:16]
 
 

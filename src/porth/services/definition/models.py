@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
+    BeforeValidator,
     ConfigDict,
     Field,
     PrivateAttr,
@@ -26,6 +27,12 @@ from .conditions import VARIABLES, compile_expression
 from .experiments import Experiment
 from .patterns import compile_pattern
 from .templates import Contact, NotifyRule, PlaceholderExpression, Template, TemplateName
+
+# YAML reads a bare `off` as false: `sign_in: off` means what it says.
+SignIn = Annotated[
+    Literal["off", "optional", "required"],
+    BeforeValidator(lambda value: "off" if value is False else value),
+]
 
 # Checked by the one duration parser (durations.py), which says what is wrong; the pattern
 # is for the JSON Schema only.
@@ -318,6 +325,11 @@ class Definition(Model):
     keywords: list[str] = Field(default_factory=list, description="Extra words for search.")
     reference_prefix: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,4}$")] | None = None
     start: StartPage
+    sign_in: SignIn = Field(
+        default="off",
+        description="Citizen sign-in (docs/signin.md): `optional` offers it on the start page "
+        "beside carrying on without; `required` asks for it before the first question.",
+    )
     pages: list[Page] = Field(min_length=1)
     declaration: Declaration
     confirmation: Confirmation
