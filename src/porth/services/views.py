@@ -41,4 +41,6 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
         "provider": signin.provider_name(),
         "url": signin.sign_in_url(first_page, required=required),
     }
-    return render_page(request, "start.html", {"service": definition}, slots={}, whole={"sign_in": sign_in})
+    return render_page(
+        request, "start.html", {"service": definition}, slots={}, whole={"sign_in": sign_in}
+    )

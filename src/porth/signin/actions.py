@@ -31,7 +31,9 @@ def contact(account: CitizenAccount) -> dict[str, str]:
     """The email address and phone number the provider last gave for this citizen."""
     if not account.contact:
         return {}
-    data = crypto.decrypt(account.contact, account.contact_key_id, context=_contact_context(account))
+    data = crypto.decrypt(
+        account.contact, account.contact_key_id, context=_contact_context(account)
+    )
     return {key: str(value) for key, value in data.items() if value}
 
 
@@ -49,9 +51,7 @@ def sign_in(request: HttpRequest, issuer: str, signed_in: SignedIn) -> CitizenAc
             context=_contact_context(account),
         )
         account.save(update_fields=["last_signed_in_at", "contact", "contact_key_id"])
-        sessions.begin(
-            request, account, provider_sid=signed_in.sid, id_token=signed_in.id_token
-        )
+        sessions.begin(request, account, provider_sid=signed_in.sid, id_token=signed_in.id_token)
         audit.record(
             "signin.signed_in",
             request=request,

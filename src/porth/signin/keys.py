@@ -12,6 +12,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from django.conf import settings
 from joserfc import jwk
 
@@ -49,6 +51,20 @@ def _from_jwks(data: Any, where: str) -> list[Key]:
     return keys
 
 
+def _from_pem(content: bytes, name: str) -> Key:
+    try:
+        loaded = serialization.load_pem_private_key(content, password=None)
+    except (ValueError, TypeError):
+        raise KeysProblem(
+            f"PORTH_SIGNIN_KEYS: {name} is not an unencrypted private key in PEM"
+        ) from None
+    if isinstance(loaded, rsa.RSAPrivateKey):
+        return jwk.RSAKey.import_key(content)
+    if isinstance(loaded, ec.EllipticCurvePrivateKey):
+        return jwk.ECKey.import_key(content)
+    raise KeysProblem(f"PORTH_SIGNIN_KEYS: {name} is not an EC or RSA key")
+
+
 def _read(setting: str) -> list[Key]:
     text = setting.strip()
     if text.startswith("{"):
@@ -66,10 +82,7 @@ def _read(setting: str) -> list[Key]:
         if path.suffix == ".json":
             keys += _from_jwks(json.loads(content), name)
             continue
-        key = jwk.import_key(content)
-        if not isinstance(key, jwk.ECKey | jwk.RSAKey):
-            raise KeysProblem(f"PORTH_SIGNIN_KEYS: {name} is not an EC or RSA key")
-        keys.append(key)
+        keys.append(_from_pem(content, name))
     return keys
 
 

@@ -57,3 +57,6 @@ class UsedLogoutToken(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["issuer", "jti"], name="unique_logout_jti")]
+
+    def __str__(self) -> str:
+        return f"logout token {self.jti}"

@@ -168,9 +168,9 @@ def check_claims(claims: dict[str, Any], *, essential: list[str]) -> None:
     except JoseError as error:
         raise Failed("invalid", f"claims: {error.error}: {error.description}") from None
     audience = claims.get("aud")
-    if isinstance(audience, list) and len(audience) > 1:
-        if claims.get("azp") != settings.PORTH_SIGNIN_CLIENT_ID:
-            raise Failed("invalid", "several audiences and azp is not this client")
+    several = isinstance(audience, list) and len(audience) > 1
+    if several and claims.get("azp") != settings.PORTH_SIGNIN_CLIENT_ID:
+        raise Failed("invalid", "several audiences and azp is not this client")
     if claims["iat"] > time.time() + LEEWAY:
         raise Failed("invalid", "issued in the future")
 

@@ -60,7 +60,9 @@ class Client:
 
     def check_redirect_uri(self, redirect_uri: str) -> bool:
         # Loopback only: the tests' Porth runs on 127.0.0.1/localhost at a port of its own.
-        return redirect_uri.startswith(("http://127.0.0.1:", "http://localhost:", "http://testserver/"))
+        return redirect_uri.startswith(
+            ("http://127.0.0.1:", "http://localhost:", "http://testserver/")
+        )
 
     def check_client_secret(self, client_secret: str) -> bool:
         return False  # no shared secrets: private_key_jwt only, as One Login
@@ -222,9 +224,9 @@ class Provider:
         provider = self
         server = AuthorizationServer(
             app,
-            query_client=lambda client_id: provider.client
-            if client_id == provider.client.client_id
-            else None,
+            query_client=lambda client_id: (
+                provider.client if client_id == provider.client.client_id else None
+            ),
             save_token=self._save_token,
         )
 
@@ -311,7 +313,9 @@ class Provider:
                 return {"sub": user["sub"], "sid": user["_sid"], "vot": "Cl.Cm"}
 
         server.register_client_auth_method("private_key_jwt", PrivateKeyJWT())
-        server.register_grant(CodeGrant, [CodeChallenge(required=True), IdToken(require_nonce=True)])
+        server.register_grant(
+            CodeGrant, [CodeChallenge(required=True), IdToken(require_nonce=True)]
+        )
 
         class Validator(BearerTokenValidator):
             def authenticate_token(self, token_string: str) -> Token | None:
@@ -381,7 +385,7 @@ class Provider:
             args = dict(request.args)
             provider.end_sessions.append(args)
             hint = args.get("id_token_hint", "")
-            jwt.decode(hint, jwk.KeySet(provider.keys))  # ours, or this raises
+            jwt.decode(hint, jwk.KeySet(list[Any](provider.keys)))  # ours, or this raises
             target = args["post_logout_redirect_uri"]
             return redirect(f"{target}?{urlencode({'state': args.get('state', '')})}")
 

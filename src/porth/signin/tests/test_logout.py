@@ -38,7 +38,10 @@ def test_a_logout_token_naming_a_session_ends_that_session_only(
     )
 
     assert response.status_code == 200
-    assert response.headers["Cache-Control"].startswith("no-store") or "no-store" in response.headers["Cache-Control"]
+    assert (
+        response.headers["Cache-Control"].startswith("no-store")
+        or "no-store" in response.headers["Cache-Control"]
+    )
     assert _signed_in(first)
     assert not _signed_in(second)
     assert CitizenSession.objects.get(ended_at__isnull=False).ended_because == "provider logout"
