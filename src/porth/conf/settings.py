@@ -6,6 +6,7 @@ Production refuses to start without the secrets it needs (see ``porth.conf.check
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 
@@ -445,3 +446,9 @@ PORTH_SIGNIN_PROVIDER_NAME = os.environ.get(
 )
 # Seconds Porth waits for the provider (discovery, token, keys, userinfo) before giving up.
 PORTH_SIGNIN_TIMEOUT = float(os.environ.get("PORTH_SIGNIN_TIMEOUT", "5"))
+
+# Signing out posts a form whose answer sends the browser on to the provider's end-session
+# page: form-action must allow the provider's origin, or the browser stops there.
+if PORTH_SIGNIN_ISSUER:
+    _issuer = urlsplit(PORTH_SIGNIN_ISSUER)
+    SECURE_CSP["form-action"].append(f"{_issuer.scheme}://{_issuer.netloc}")
