@@ -42,7 +42,7 @@ def signin_settings(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
         problems.append(
             _error(
                 str(error),
-                "Make a key with `porth signin-keygen` and set PORTH_SIGNIN_KEYS to it "
+                "Make a key as docs/signin.md shows and set PORTH_SIGNIN_KEYS to it "
                 "(docs/signin.md)",
                 3,
             )

@@ -124,7 +124,7 @@ def public_jwks() -> dict[str, Any]:
 
 
 def generate(kind: str = "EC") -> dict[str, Any]:
-    """A new private key as a JWK (for `porth signin-keygen` and tests)."""
+    """A new private key as a JWK, its kid its thumbprint (docs/signin.md; tests)."""
     key: Key = (
         jwk.RSAKey.generate_key(2048, private=True)
         if kind == "RSA"
