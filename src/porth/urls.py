@@ -2,6 +2,7 @@ from django.conf import settings
 from django.urls import include, path
 
 from porth.analytics import feedback_urls
+from porth.applications import urls as applications_urls
 from porth.casework import urls as casework_urls
 from porth.notifications import urls as notifications_urls
 from porth.opendata import api_urls as opendata_api_urls
@@ -18,6 +19,7 @@ urlpatterns = [
     *submissions_urls.urlpatterns,  # journey pages: most requests
     *services_urls.urlpatterns,
     *casework_urls.citizen_urlpatterns,  # replies to requests for more information
+    *applications_urls.urlpatterns,  # a signed-in citizen's applications
     path("staff/", include("porth.accounts.urls")),
     path("staff/", include("porth.casework.urls")),
     path("staff/audit/", include("porth.audit.urls")),

@@ -41,12 +41,14 @@ def new_journey(
     channel: str = Channel.ONLINE,
     assisted_by: Any = None,
     seed: str | None = None,
+    citizen_id: int | None = None,
 ) -> Journey:
     """A journey not yet saved: nothing is stored until the citizen answers something.
 
     `seed`: the same for every request from this browser (its CSRF secret), so that the
     journey's first page shows the same experiment variant each time it is made afresh
-    (services.new_journey_id)."""
+    (services.new_journey_id). `citizen_id`: the signed-in citizen's (porth.signin), whose
+    journey it is, to take up on any device."""
     return Journey(
         id=services.new_journey_id(definition, new_journey_id, seed=seed),
         service=definition.slug,
@@ -54,6 +56,7 @@ def new_journey(
         language=language,
         channel=channel,
         assisted_by=assisted_by,
+        citizen_id=citizen_id,
     )
 
 
@@ -226,6 +229,7 @@ def submit(
                 language=language,
                 channel=locked.channel,
                 submitted_by_id=locked.assisted_by_id,
+                citizen_id=locked.citizen_id,  # a signed-in citizen's application is theirs
             )
             # A reference clash is skipped rather than raised (no savepoint around every
             # submission): draw another. Any other clash raises.

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from porth.fastpath.shells import render_page
 from porth.services import service as services
+from porth.signin import service as signin
 from porth.services.service import CHECK_ANSWERS, Definition, engine, message, questions
 from porth.utils.http import no_store
 from porth.utils.urls import cached_reverse
@@ -119,8 +120,18 @@ def _current(request: HttpRequest, slug: str, mode: Mode, *, fresh: bool = False
         channel=mode.channel if mode else Channel.ONLINE,
         assisted_by=mode.by if mode else None,
         seed=_browser(request) if definition.experiments else None,
+        citizen_id=None if mode else _citizen_id(request),
     )
     return Current(definition, journey, engine.State(), today)
+
+
+def _citizen_id(request: HttpRequest) -> int | None:
+    """The signed-in citizen's id, whose the new journey is. No query unless the session says
+    someone signed in: most citizens do not."""
+    if signin.SESSION_KEY not in request.session:
+        return None
+    citizen = signin.current_citizen(request)
+    return citizen.pk if citizen else None
 
 
 def _browser(request: HttpRequest) -> str:
