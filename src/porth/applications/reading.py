@@ -48,15 +48,18 @@ def sent(citizen: CitizenAccount) -> list[Sent]:
         .only("reference", "service", "submitted_at", "case__status")
         .order_by("-submitted_at", "-pk")
     )
-    return [
-        Sent(
-            reference=row.reference,
-            service_name=service_name(row.service, language),
-            sent_at=row.submitted_at,
-            status=citizen_status(_case(row).status if _case(row) else None),
+    found = []
+    for row in rows:
+        case = _case(row)
+        found.append(
+            Sent(
+                reference=row.reference,
+                service_name=service_name(row.service, language),
+                sent_at=row.submitted_at,
+                status=citizen_status(case.status if case else None),
+            )
         )
-        for row in rows
-    ]
+    return found
 
 
 def _case(submission: Submission) -> Case | None:
@@ -76,7 +79,9 @@ class InProgress:
 def handle(journey_id: str) -> str:
     """A name for a journey that can be shown and posted without giving its id away (the id
     alone opens a journey, as the session holds it): a keyed hash of it."""
-    return salted_hmac("porth.applications.journey", journey_id, algorithm="sha256").hexdigest()[:32]
+    return salted_hmac("porth.applications.journey", journey_id, algorithm="sha256").hexdigest()[
+        :32
+    ]
 
 
 def in_progress(citizen: CitizenAccount) -> list[InProgress]:

@@ -299,9 +299,12 @@ def open_here(request: HttpRequest, journey: Journey, *, reason: str) -> HttpRes
         raise Http404
     slug = journey.service
     earlier = request.session.get(SESSION_KEY, {}).get(slug)
-    if earlier and earlier != journey.pk:
-        if not Journey.objects.filter(pk=earlier, citizen__isnull=False).exists():
-            actions.discard_journeys([earlier], reason=reason)
+    if (
+        earlier
+        and earlier != journey.pk
+        and not Journey.objects.filter(pk=earlier, citizen__isnull=False).exists()
+    ):
+        actions.discard_journeys([earlier], reason=reason)
     _remember(request, journey, None)
     today = _today()
     definition, state = live, actions.read_state(journey)

@@ -25,8 +25,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from porth.fastpath.shells import render_page
 from porth.services import service as services
-from porth.signin import service as signin
 from porth.services.service import CHECK_ANSWERS, Definition, engine, message, questions
+from porth.signin import service as signin
 from porth.utils.http import no_store
 from porth.utils.urls import cached_reverse
 

@@ -4,9 +4,9 @@ them and what they answered; nobody else does."""
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.db import connection
 from django.utils import timezone
 
 from porth.accounts.models import User
