@@ -42,7 +42,7 @@ class Section(Protocol):
     def on_application(
         self, request: HttpRequest, citizen: CitizenAccount, submission: Submission
     ) -> Markup | None:
-        """HTML after the history of one of the citizen's applications, or None."""
+        """HTML at the end of one of the citizen's applications (after their answers), or None."""
         ...
 
 

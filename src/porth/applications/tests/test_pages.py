@@ -177,3 +177,13 @@ def test_journeys_in_progress_are_listed_with_a_continue_button(service: Any) ->
     assert "Applications you have not finished" in page
     assert "Continue" in page
     assert journey.pk not in page  # the journey's id is the key to it: never shown
+
+
+def test_an_application_page_costs_four_queries(service: Any, analytics_batched: None) -> None:
+    client = sign_in(Client(), citizen())
+    reference = apply(client)
+    client.get(f"/your-applications/{reference}")  # the stored definition, parsed once
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(f"/your-applications/{reference}").status_code == 200
+    # The citizen; the submission with its case; the case's events; the messages.
+    assert len(queries) == 4, [q["sql"] for q in queries.captured_queries]
