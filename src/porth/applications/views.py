@@ -20,6 +20,7 @@ from porth.submissions import service as submissions
 from porth.utils.http import no_store
 
 from . import reading, sections
+from .text import paragraphs
 
 # The sign-in page (porth.signin), with ?next= the page to come back to. Until it exists,
 # the page says what this is without the link.
@@ -93,6 +94,7 @@ def application(request: HttpRequest, reference: str) -> HttpResponse:
             "application": found,
             "back_url": reverse("your-applications"),
             "sections": sections.on_application(request, citizen, found.submission),
+            "paragraphs": paragraphs,
             **DATES,
         },
     )

@@ -187,3 +187,17 @@ def test_an_application_page_costs_four_queries(service: Any, analytics_batched:
         assert client.get(f"/your-applications/{reference}").status_code == 200
     # The citizen; the submission with its case; the case's events; the messages.
     assert len(queries) == 4, [q["sql"] for q in queries.captured_queries]
+
+
+def test_links_to_this_site_in_messages_are_links_and_others_are_text(settings: Any) -> None:
+    from ..text import paragraphs
+
+    settings.PORTH_BASE_URL = "https://council.example"
+    html = paragraphs(
+        "Reply here: https://council.example/reply/abc.\n"
+        "Not here: https://evil.example/x\n\n<b>bold</b>"
+    )
+    assert '<a class="govuk-link" href="https://council.example/reply/abc">' in html
+    assert 'href="https://evil.example' not in html
+    assert "&lt;b&gt;bold&lt;/b&gt;" in html
+    assert html.count('<p class="govuk-body">') == 2
