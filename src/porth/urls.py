@@ -2,6 +2,7 @@ from django.conf import settings
 from django.urls import include, path
 
 from porth.analytics import feedback_urls
+from porth.applications import urls as applications_urls
 from porth.casework import urls as casework_urls
 from porth.notifications import urls as notifications_urls
 from porth.opendata import api_urls as opendata_api_urls
@@ -20,6 +21,7 @@ urlpatterns = [
     *services_urls.urlpatterns,
     *casework_urls.citizen_urlpatterns,  # replies to requests for more information
     *signin_urls.urlpatterns,  # citizen sign-in (OpenID Connect)
+    *applications_urls.urlpatterns,  # a signed-in citizen's applications
     path("staff/", include("porth.accounts.urls")),
     path("staff/", include("porth.casework.urls")),
     path("staff/audit/", include("porth.audit.urls")),

@@ -164,7 +164,11 @@ TEMPLATES = [
         "APP_DIRS": False,
         "OPTIONS": {
             "environment": "porth.utils.jinja.environment",
-            "context_processors": ["porth.utils.context.language", "porth.accounts.context.staff"],
+            "context_processors": [
+                "porth.utils.context.language",
+                "porth.accounts.context.staff",
+                "porth.applications.navigation.links",  # "Your applications", signed in
+            ],
             "autoescape": True,
             # Templates never change under a running server: skip the mtime checks.
             "auto_reload": DEBUG,

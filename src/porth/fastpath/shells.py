@@ -106,6 +106,18 @@ def _key(value: Any) -> Any:
     return keyer(value)
 
 
+# Slots every page has, filled from the request by the app that registered them (the link
+# to a signed-in citizen's applications in the header): name -> fill(request). A shell is
+# shared by everyone, so anything that depends on who is asking must be one of these.
+_page_slots: dict[str, Callable[[HttpRequest], Any]] = {}
+
+
+def add_page_slot(name: str, fill: Callable[[HttpRequest], Any]) -> None:
+    """Give every page rendered through `render_page` the slot `name`, filled per request
+    by `fill(request)` (text or Markup; "" for nothing). Call it in AppConfig.ready()."""
+    _page_slots[name] = fill
+
+
 def render_page(
     request: HttpRequest,
     template: str,
@@ -118,6 +130,8 @@ def render_page(
 
     `whole`: more context that depends on the request (an error summary, a search): the page
     is rendered afresh and kept nowhere."""
+    if _page_slots:
+        slots = {**slots, **{name: fill(request) for name, fill in _page_slots.items()}}
     if whole is not None or not fastpath.on("shells"):
         return render(request, template, {**shared, **(whole or {}), **slots})
     language = get_language()

@@ -31,6 +31,7 @@ from porth.utils.http import no_store
 from porth.utils.urls import cached_reverse
 
 from . import actions, assisted, events, saving
+from .models import Journey
 from .views import SESSION_KEY, _existing, _moved, _page_url, _remember, _send_revision, _today
 
 SAVED_KEY = "saved_for_later"  # session: what the "we have sent a link" page shows, encrypted
@@ -279,17 +280,32 @@ def resume(request: HttpRequest, token: str) -> HttpResponse:
         journey = saving.resume(token, actor=None, request=request)
     except saving.LinkProblem as problem:
         return _problem(request, problem)
+    if services.get(journey.service) is None:
+        return _problem(request, saving.LinkProblem("expired"))
+    response = open_here(request, journey, reason="replaced by a saved journey")
+    events.resumed(request, journey)
+    return response
+
+
+def open_here(request: HttpRequest, journey: Journey, *, reason: str) -> HttpResponse:
+    """Take a journey in progress up in this browser (a resume link, or a signed-in
+    citizen's own journey from "Your applications"): a redirect to its first page not yet
+    answered (404 if its service is no longer offered). The caller has checked that this
+    browser may have it. This browser's own journey through the service is replaced; unless it is
+    a signed-in citizen's (they can still reach it from "Your applications"), its answers
+    are deleted, as nobody could reach them again (`reason` is audited)."""
     live = services.get(journey.service)
     if live is None:
-        return _problem(request, saving.LinkProblem("expired"))
+        raise Http404
     slug = journey.service
     earlier = request.session.get(SESSION_KEY, {}).get(slug)
-    if earlier and earlier != journey.pk:
-        # This browser's own journey through the service, which the link's replaces: nobody
-        # could reach it again.
-        actions.discard_journeys([earlier], reason="replaced by a saved journey")
+    if (
+        earlier
+        and earlier != journey.pk
+        and not Journey.objects.filter(pk=earlier, citizen__isnull=False).exists()
+    ):
+        actions.discard_journeys([earlier], reason=reason)
     _remember(request, journey, None)
-    events.resumed(request, journey)
     today = _today()
     definition, state = live, actions.read_state(journey)
     if journey.version != live.version:
