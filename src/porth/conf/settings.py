@@ -417,3 +417,12 @@ PORTH_OPENDATA_MAX_UPLOAD_BYTES = int(
 PORTH_OPENDATA_REFRESH_HOURS = float(os.environ.get("PORTH_OPENDATA_REFRESH_HOURS", "24"))
 # Counts below this are not published (they could single people out): shown as suppressed.
 PORTH_OPENDATA_SUPPRESS_BELOW = int(os.environ.get("PORTH_OPENDATA_SUPPRESS_BELOW", "10"))
+
+# --- Exchange between organisations (porth.exchange) ---------------------------------------
+# A signed call is accepted only if its signature was created within this many seconds of
+# the receiver's clock (either way); message ids are remembered for longer than that.
+PORTH_EXCHANGE_WINDOW_SECONDS = int(os.environ.get("PORTH_EXCHANGE_WINDOW_SECONDS", "60"))
+# A new signing key verifies for this many days; rotate before then (`porth exchange keys`).
+PORTH_EXCHANGE_KEY_DAYS = int(os.environ.get("PORTH_EXCHANGE_KEY_DAYS", "90"))
+# How long a caller waits for a partner by default before the call is Unavailable.
+PORTH_EXCHANGE_TIMEOUT = float(os.environ.get("PORTH_EXCHANGE_TIMEOUT", "5"))
