@@ -112,7 +112,9 @@ def _send(this: _Call, query: dict[str, Any], timeout: float) -> Reply:
     )
     kid, key = keys.signing_key(this.caller)
     window = settings.PORTH_EXCHANGE_WINDOW_SECONDS
-    signatures.sign(request, body, kid=kid, key=key, window=window, covers=signatures.REQUEST_COVERS)
+    signatures.sign(
+        request, body, kid=kid, key=key, window=window, covers=signatures.REQUEST_COVERS
+    )
     this.request = request
     try:
         with httpx.Client(timeout=timeout) as http:

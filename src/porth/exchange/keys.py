@@ -109,7 +109,7 @@ def jwks(organisation: Organisation) -> dict[str, Any]:
     of RFC 8037). `exp` is when each stops verifying, so a partner can cache them."""
     keys = []
     for key in usable(organisation):
-        jwk = OKPKey.import_key(key.public_pem).as_dict(private=False)
+        jwk: dict[str, Any] = dict(OKPKey.import_key(key.public_pem).as_dict(private=False))
         jwk.update(kid=key.kid, use="sig", alg="EdDSA", exp=int(key.not_after.timestamp()))
         keys.append(jwk)
     return {"keys": keys}

@@ -116,6 +116,9 @@ class SeenMessage(models.Model):
             models.UniqueConstraint(fields=["caller", "message_id"], name="exchange_seen_once")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.caller} {self.message_id}"
+
 
 class Direction(models.TextChoices):
     OUT = "out", "Sent"
@@ -194,3 +197,6 @@ class LogHead(models.Model):
     )
     hash = models.CharField(max_length=64)
     count = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}: {self.count} entries, head {self.hash[:12]}"

@@ -166,10 +166,9 @@ def _signed_and_logged(
         _message(request),
         {name: value for name, value in response.items()},
     )
-    if "signature" in {name.lower() for name in request.headers}:
-        covers = signatures.RESPONSE_COVERS
-    else:  # nothing to bind to: a request so malformed it carried no signature
-        covers = signatures.RESPONSE_COVERS[:-1]
+    covers: tuple[str, ...] = signatures.RESPONSE_COVERS
+    if "signature" not in {name.lower() for name in request.headers}:
+        covers = covers[:-1]  # nothing to bind to: a request that carried no signature
     try:
         signatures.sign(
             message,
@@ -179,7 +178,7 @@ def _signed_and_logged(
             window=settings.PORTH_EXCHANGE_WINDOW_SECONDS,
             covers=covers,
         )
-    except Exception:  # noqa: BLE001 - a request signature we cannot bind to: sign unbound
+    except Exception:
         signatures.sign(
             message,
             response.content,

@@ -75,7 +75,7 @@ class _Keys(HTTPSignatureKeyResolver):
         self.kid = key_id
         try:
             return self.find(key_id)
-        except Exception as error:  # noqa: BLE001 - any lookup failure refuses the call
+        except Exception as error:
             self.problem = str(error)
             return None
 

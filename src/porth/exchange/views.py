@@ -12,9 +12,7 @@ from . import keys, provide
 @csrf_exempt  # signed by the calling organisation instead: no browser is involved
 def exchange(request: HttpRequest, organisation: str, service: str) -> HttpResponse:
     if request.method != "POST":
-        response = provide.problem(
-            405, "method", "Method not allowed", "exchange calls are POSTed"
-        )
+        response = provide.problem(405, "method", "Method not allowed", "exchange calls are POSTed")
         response["Allow"] = "POST"
         return response
     return provide.handle(request, organisation, service)

@@ -138,7 +138,7 @@ def fake_server(handle: Callable[[BaseHTTPRequestHandler], None]) -> Iterator[st
     """A loopback HTTP server whose POSTs `handle` answers; yields its base URL."""
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - http.server's name
+        def do_POST(self) -> None:
             handle(self)
 
         def log_message(self, *args: Any) -> None:

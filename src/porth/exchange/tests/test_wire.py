@@ -20,9 +20,19 @@ from porth.exchange.models import Direction, MessageLog, Outcome, Partner, Signi
 from porth.exchange.service import Refused, Unavailable, call, calls_about
 from porth.signin.models import CitizenAccount
 
-from .helpers import CALLER, PROVIDER, PURPOSE, Pair, answer_json, fake_server, make_case
+from .helpers import (
+    CALLER,
+    PROVIDER,
+    PURPOSE,
+    Pair,
+    answer_json,
+    fake_server,
+    make_case,
+    send,
+    signed,
+    with_body,
+)
 from .helpers import pair as make_pair
-from .helpers import send, signed, with_body
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -83,12 +93,16 @@ def test_the_caller_keys_are_fetched_from_its_published_jwks(two: Pair) -> None:
     body = httpx.get(f"{two.url}/exchange/v1/{CALLER}/jwks.json").json()
     _call(two)  # the agency verified the council through this JWKS
     (kid,) = [key.kid for key in SigningKey.objects.filter(organisation=two.caller)]
-    assert [jwk["kid"] for jwk in httpx.get(f"{two.url}/exchange/v1/{CALLER}/jwks.json").json()["keys"]] == [kid]
+    assert [
+        jwk["kid"] for jwk in httpx.get(f"{two.url}/exchange/v1/{CALLER}/jwks.json").json()["keys"]
+    ] == [kid]
     assert body == {"keys": []} or body["keys"][0]["kty"] == "OKP"
 
 
 def test_a_forged_body_is_refused_401(two: Pair) -> None:
-    request = signed(_url(two), {"reference": "A"}, caller=two.caller, body=b'{"query":{"reference":"B"}}')
+    request = signed(
+        _url(two), {"reference": "A"}, caller=two.caller, body=b'{"query":{"reference":"B"}}'
+    )
     response = send(request)
     assert response.status_code == 401
     assert _problem(response)["type"].endswith("bad-signature")
@@ -99,14 +113,21 @@ def test_a_forged_body_is_refused_401(two: Pair) -> None:
 
 def test_a_signature_by_the_wrong_key_is_refused_401(two: Pair) -> None:
     kid, _ = keys.signing_key(two.caller)
-    request = signed(_url(two), {"reference": "A"}, caller=two.caller, key=(kid, Ed25519PrivateKey.generate()))
+    request = signed(
+        _url(two), {"reference": "A"}, caller=two.caller, key=(kid, Ed25519PrivateKey.generate())
+    )
     response = send(request)
     assert response.status_code == 401
     assert _problem(response)["type"].endswith("bad-signature")
 
 
 def test_an_unknown_key_is_refused_401(two: Pair) -> None:
-    request = signed(_url(two), {"reference": "A"}, caller=two.caller, key=("nobody-1", Ed25519PrivateKey.generate()))
+    request = signed(
+        _url(two),
+        {"reference": "A"},
+        caller=two.caller,
+        key=("nobody-1", Ed25519PrivateKey.generate()),
+    )
     response = send(request)
     assert response.status_code == 401
     assert "unknown key" in _problem(response)["detail"]
@@ -115,9 +136,16 @@ def test_an_unknown_key_is_refused_401(two: Pair) -> None:
 def test_an_expired_key_is_refused_401(two: Pair, live_server: Any) -> None:
     Partner.objects.filter(slug=CALLER).update(jwks_url="")  # checked against the keys here
     keys.signing_key(two.caller)
-    SigningKey.objects.filter(organisation=two.caller).update(not_after=timezone.now() - timedelta(seconds=1))
+    SigningKey.objects.filter(organisation=two.caller).update(
+        not_after=timezone.now() - timedelta(seconds=1)
+    )
     old = SigningKey.objects.get(organisation=two.caller)
-    request = signed(_url(two), {"reference": "A"}, caller=two.caller, key=(old.kid, keys._private(old.kid, bytes(old.private_key), old.key_id)))
+    request = signed(
+        _url(two),
+        {"reference": "A"},
+        caller=two.caller,
+        key=(old.kid, keys._private(old.kid, bytes(old.private_key), old.key_id)),
+    )
     response = send(request)
     assert response.status_code == 401
     assert "expired" in _problem(response)["detail"]
@@ -205,7 +233,9 @@ def test_a_response_from_the_wrong_key_is_not_trusted(two: Pair) -> None:
     # The agency's answers are signed by its newest key; the council is told that key is not
     # the agency's (only a key the council does not know): the answer is Unavailable.
     keys.signing_key(two.provider)
-    Partner.objects.filter(slug=PROVIDER).update(jwks_url=f"{two.url}/exchange/v1/{CALLER}/jwks.json")
+    Partner.objects.filter(slug=PROVIDER).update(
+        jwks_url=f"{two.url}/exchange/v1/{CALLER}/jwks.json"
+    )
     with pytest.raises(Unavailable, match="not trusted"):
         _call(two)
 
@@ -253,9 +283,16 @@ def test_a_legacy_http_handler_answers_mapped_and_its_failure_is_a_signed_503(
             slug="confirm-badge",
             name="Confirm a Blue Badge",
             handler="http",
-            config={"url": url, "timeout": 2, "token_env": "LEGACY_TOKEN", "map": {"valid": "BadgeValid", "expires": "Expiry"}},
+            config={
+                "url": url,
+                "timeout": 2,
+                "token_env": "LEGACY_TOKEN",
+                "map": {"valid": "BadgeValid", "expires": "Expiry"},
+            },
         )
-        actions.grant(service, caller=CALLER, purpose=PURPOSE, actor=two.service.grants.get().granted_by)
+        actions.grant(
+            service, caller=CALLER, purpose=PURPOSE, actor=two.service.grants.get().granted_by
+        )
         reply = _call(two, service="confirm-badge", query={"badge": "AB12"})
     assert reply.data == {"valid": True, "expires": "2027-01-31"}
     assert seen["auth"] == "Bearer s3cret"
@@ -272,4 +309,6 @@ def test_each_refusal_is_audited_on_the_providing_side(two: Pair) -> None:
     event = AuditEvent.objects.filter(action="exchange.received").latest("id")
     assert event.data["outcome"] == Outcome.REFUSED and event.data["status"] == 403
     assert json.dumps(event.data)
-    assert signatures.MESSAGE_ID in {k.lower() for k in signed(_url(two), {}, caller=two.caller).headers}
+    assert signatures.MESSAGE_ID in {
+        k.lower() for k in signed(_url(two), {}, caller=two.caller).headers
+    }

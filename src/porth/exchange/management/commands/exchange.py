@@ -93,7 +93,9 @@ class Command(BaseCommand):
                 f"exchange log broken at {broken} ({count} entries before it verified)",
                 returncode=1,
             )
-        self.stdout.write(f"{count} entries verified, chain intact" + (f"; {signed}" * bool(signed)))
+        self.stdout.write(
+            f"{count} entries verified, chain intact" + (f"; {signed}" * bool(signed))
+        )
 
     def do_partner(self, options: dict[str, Any]) -> None:
         partner, made = Partner.objects.update_or_create(
