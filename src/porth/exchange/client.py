@@ -19,6 +19,7 @@ from porth.accounts.models import Organisation
 from porth.audit.service import record
 
 from . import keys, log, partners, signatures
+from .transport import http
 from .models import Direction, Outcome
 
 
@@ -98,10 +99,11 @@ def _send(this: _Call, query: dict[str, Any], timeout: float) -> Reply:
     except partners.UnknownPartner as error:
         raise Refused(str(error), problem={"type": "urn:porth:exchange:unknown-partner"}) from None
     body = json.dumps({"query": query}, separators=(",", ":")).encode()
-    request = httpx.Request(
+    request = http().build_request(
         "POST",
         f"{base_url}/exchange/v1/{this.provider}/{this.service}",
         content=body,
+        timeout=timeout,
         headers={
             "Content-Type": "application/json",
             signatures.MESSAGE_ID: this.message_id,
@@ -117,8 +119,7 @@ def _send(this: _Call, query: dict[str, Any], timeout: float) -> Reply:
     )
     this.request = request
     try:
-        with httpx.Client(timeout=timeout) as http:
-            response = http.send(request)
+        response = http().send(request)
     except httpx.TimeoutException:
         raise Unavailable(f"{this.provider} did not answer within {timeout:g} s") from None
     except httpx.HTTPError as error:

@@ -18,6 +18,7 @@ from porth.submissions.service import read_answers
 from porth.utils.crypto import search_tokens
 
 from .models import ExchangeService, Handler
+from .transport import http
 
 DECIDED = (Status.APPROVED, Status.REJECTED, Status.CLOSED)
 MAX_CANDIDATES = 200  # answers decrypted to match one person, at most
@@ -153,7 +154,7 @@ def _legacy(service: ExchangeService, query: dict[str, Any]) -> dict[str, Any]:
     if token:
         headers["Authorization"] = f"Bearer {token}"
     try:
-        response = httpx.post(
+        response = http().post(
             str(config["url"]),
             json=query,
             headers=headers,

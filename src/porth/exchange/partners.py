@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from . import keys
 from .models import Partner
+from .transport import http
 
 CACHE_SECONDS = 300.0
 REFETCH_SECONDS = 1.0
@@ -35,7 +36,7 @@ def partner(slug: str) -> Partner:
 
 
 def _fetch(url: str) -> dict[str, dict[str, Any]]:
-    response = httpx.get(url, timeout=5.0, headers={"Accept": "application/json"})
+    response = http().get(url, timeout=5.0, headers={"Accept": "application/json"})
     response.raise_for_status()
     body = response.json()
     return {str(jwk.get("kid")): jwk for jwk in body.get("keys", []) if isinstance(jwk, dict)}
