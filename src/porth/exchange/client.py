@@ -19,8 +19,8 @@ from porth.accounts.models import Organisation
 from porth.audit.service import record
 
 from . import keys, log, partners, signatures
-from .transport import http
 from .models import Direction, Outcome
+from .transport import http
 
 
 class ExchangeError(Exception):
