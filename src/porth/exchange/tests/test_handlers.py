@@ -67,3 +67,11 @@ def test_other_apps_are_offered_each_service_and_the_fields_of_its_reply(
     assert offer.fields == ("approved", "decided_on")
     assert find_offer("benefits-agency", "receives-reduction") == offer
     assert find_offer("benefits-agency", "nothing") is None
+
+
+def test_a_window_of_no_seconds_is_a_configuration_error(settings: object) -> None:
+    from porth.exchange.checks import exchange_settings
+
+    settings.PORTH_EXCHANGE_WINDOW_SECONDS = 0  # type: ignore[attr-defined]
+    (error,) = exchange_settings(None)
+    assert error.id == "porth.exchange.E001"

@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.utils import timezone
 
 from porth.audit.models import AuditEvent
-from porth.exchange import actions, keys, partners, signatures
+from porth.exchange import actions, keys, partners, signatures, transport
 from porth.exchange.models import Direction, MessageLog, Outcome, Partner, SigningKey
 from porth.exchange.service import Refused, Unavailable, call, calls_about
 from porth.signin.models import CitizenAccount
@@ -42,6 +42,10 @@ def two(live_server: Any) -> Iterator[Pair]:
     partners.forget()
     yield make_pair(live_server.url)
     partners.forget()
+    # Close kept-alive connections, so the live server's threads (and their database
+    # connections) end before the test database is dropped.
+    transport.http().close()
+    transport.http.cache_clear()
 
 
 def _call(two: Pair, **kwargs: Any) -> Any:
