@@ -75,3 +75,18 @@ def test_a_window_of_no_seconds_is_a_configuration_error(settings: object) -> No
     settings.PORTH_EXCHANGE_WINDOW_SECONDS = 0  # type: ignore[attr-defined]
     (error,) = exchange_settings(None)
     assert error.id == "porth.exchange.E001"
+
+
+def test_message_ids_older_than_twice_the_window_are_forgotten() -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from porth.exchange.models import SeenMessage
+    from porth.exchange.tasks import forget_old_message_ids
+
+    now = timezone.now()
+    SeenMessage.objects.create(caller="c", message_id="old", at=now - timedelta(minutes=5))
+    SeenMessage.objects.create(caller="c", message_id="new", at=now)
+    assert forget_old_message_ids.call() == 1
+    assert list(SeenMessage.objects.values_list("message_id", flat=True)) == ["new"]
