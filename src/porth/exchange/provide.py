@@ -127,12 +127,17 @@ def handle(request: HttpRequest, organisation: str, slug: str) -> HttpResponse:
         logger.info("exchange call to unknown service %s/%s refused", organisation, slug)
         return problem(404, "not-found", "No such service", f"{organisation} has no {slug}")
     incoming = Incoming(service)
-    body = request.body if len(request.body) <= MAX_BODY else b""
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    # Not read when too big: Django would refuse it with an HTML page, not a problem.
+    body = request.body if 0 < declared <= MAX_BODY else b""
     try:
         if not body:
             raise Refusal(400, "malformed", "Malformed request", "the body is empty or too big")
         query = _check(request, incoming, body)
-        reply = handlers.answer(service, query)
+        reply = _answer(service, query)
         response = HttpResponse(
             json.dumps({"message_id": incoming.message_id, "service": slug, "reply": reply}),
             content_type="application/json",
@@ -148,6 +153,18 @@ def handle(request: HttpRequest, organisation: str, slug: str) -> HttpResponse:
         outcome = Outcome.REFUSED if error.status < 500 else Outcome.UNAVAILABLE
         reason = f"{error.code}: {error.detail}"[:200]
     return _signed_and_logged(request, incoming, body, response, outcome, reason)
+
+
+def _answer(service: ExchangeService, query: dict[str, Any]) -> dict[str, Any]:
+    """The handler's reply. A handler that fails in a way it did not foresee is the source
+    being unavailable to the caller (503), never a 500: the fault is logged here."""
+    try:
+        return handlers.answer(service, query)
+    except (handlers.BadQuery, handlers.SourceDown):
+        raise
+    except Exception as error:
+        logger.exception("exchange handler for %s failed", service)
+        raise handlers.SourceDown(f"the handler failed ({type(error).__name__})") from None
 
 
 def _signed_and_logged(

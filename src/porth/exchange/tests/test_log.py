@@ -163,3 +163,25 @@ def test_keys_are_rotated_and_listed_from_the_command_line(agency: Organisation)
 def test_a_private_key_is_encrypted_at_rest(agency: Organisation) -> None:
     key = keys.make(agency)
     assert b"PRIVATE KEY" not in bytes(key.private_key)
+
+
+def test_services_and_partners_are_set_up_from_the_command_line(agency: Organisation) -> None:
+    from porth.exchange.models import ExchangeService, Partner
+
+    out = io.StringIO()
+    call_command(
+        "exchange", "publish", agency.slug, "confirm", "--name", "Confirm",
+        "--query", "confirm-reference", stdout=out,
+    )  # fmt: skip
+    call_command(
+        "exchange", "publish", agency.slug, "badge", "--name", "Badge", "--url",
+        "http://legacy.example/badge", "--token-env", "BADGE_TOKEN",
+        "--config", '{"map": {"valid": "Valid"}}', stdout=out,
+    )  # fmt: skip
+    badge = ExchangeService.objects.get(slug="badge")
+    assert badge.handler == "http" and badge.config["map"] == {"valid": "Valid"}
+    assert badge.config["token_env"] == "BADGE_TOKEN"
+    with pytest.raises(CommandError, match="no query"):
+        call_command("exchange", "publish", agency.slug, "x", "--name", "X", "--query", "nope")
+    call_command("exchange", "partner", "other-porth", "https://other.example", stdout=out)
+    assert Partner.objects.get(slug="other-porth").jwks_url == ""

@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.utils import timezone
 
 from porth.audit.models import AuditEvent
-from porth.exchange import actions, keys, partners, signatures, transport
+from porth.exchange import actions, handlers, keys, partners, signatures, transport
 from porth.exchange.models import Direction, MessageLog, Outcome, Partner, SigningKey
 from porth.exchange.service import Refused, Unavailable, call, calls_about
 from porth.signin.models import CitizenAccount
@@ -316,3 +316,22 @@ def test_each_refusal_is_audited_on_the_providing_side(two: Pair) -> None:
     assert signatures.MESSAGE_ID in {
         k.lower() for k in signed(_url(two), {}, caller=two.caller).headers
     }
+
+
+def test_a_handler_that_fails_unexpectedly_is_a_signed_503_not_a_500(
+    two: Pair, monkeypatch: Any
+) -> None:
+    def broken(service: Any, query: Any) -> Any:
+        raise KeyError("surprise")
+
+    monkeypatch.setattr(handlers, "answer", broken)
+    response = send(signed(_url(two), {"reference": "A"}, caller=two.caller))
+    assert response.status_code == 503
+    assert _problem(response)["type"].endswith("unavailable")
+    assert "signature" in response.headers
+
+
+def test_a_body_over_64_kb_is_refused_400(two: Pair) -> None:
+    response = send(signed(_url(two), {"reference": "A" * 70_000}, caller=two.caller))
+    assert response.status_code == 400
+    assert "too big" in _problem(response)["detail"]

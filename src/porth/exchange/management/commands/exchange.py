@@ -1,6 +1,7 @@
 """`porth exchange keys rotate|list ORG`, `porth exchange export ORG FILE`, `porth exchange
-verify ORG` or `porth exchange verify --file FILE [--jwks JWKS]`, `porth exchange partner
-SLUG BASE_URL [--jwks-url URL]`: the exchange's keys, its message log, and its partners."""
+verify ORG` or `porth exchange verify --file FILE [--jwks JWKS]`, `porth exchange publish ORG
+SLUG --name … (--query Q | --url URL)`, `porth exchange partner SLUG BASE_URL [--jwks-url
+URL]`: the exchange's keys, its message log, its services and its partners."""
 
 import json
 import sys
@@ -12,8 +13,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from porth.accounts.models import Organisation
-from porth.exchange import actions, keys, log
-from porth.exchange.models import Partner
+from porth.exchange import actions, handlers, keys, log
+from porth.exchange.models import Handler, Partner
 
 
 class Command(BaseCommand):
@@ -32,6 +33,19 @@ class Command(BaseCommand):
         verify.add_argument("organisation", nargs="?")
         verify.add_argument("--file", type=Path, help="an export to check instead")
         verify.add_argument("--jwks", type=Path, help="the organisation's JWK Set (a file)")
+        publish = commands.add_parser("publish", help="publish (or change) an exchange service")
+        publish.add_argument("organisation")
+        publish.add_argument("slug")
+        publish.add_argument("--name", required=True)
+        publish.add_argument("--description", default="")
+        answered = publish.add_mutually_exclusive_group(required=True)
+        answered.add_argument("--query", help="a registered query, e.g. confirm-reference")
+        answered.add_argument("--url", help="a legacy system to POST the query to")
+        publish.add_argument("--timeout", type=float, default=5.0, help="(--url) seconds")
+        publish.add_argument("--token-env", default="", help="(--url) env var of a bearer token")
+        publish.add_argument(
+            "--config", default="{}", help="more settings as a JSON object (e.g. map, services)"
+        )
         partner = commands.add_parser("partner", help="register (or change) a partner")
         partner.add_argument("slug")
         partner.add_argument("base_url")
@@ -96,6 +110,36 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{count} entries verified, chain intact" + (f"; {signed}" * bool(signed))
         )
+
+    def do_publish(self, options: dict[str, Any]) -> None:
+        organisation = self._organisation(options["organisation"])
+        try:
+            config = json.loads(options["config"])
+        except ValueError as error:
+            raise CommandError(f"--config is not JSON: {error}") from None
+        if not isinstance(config, dict):
+            raise CommandError("--config must be a JSON object")
+        if options["query"]:
+            if options["query"] not in handlers.queries():
+                known = ", ".join(sorted(handlers.queries()))
+                raise CommandError(f"no query {options['query']!r}; there are: {known}")
+            config["query"] = options["query"]
+        else:
+            config.update(url=options["url"], timeout=options["timeout"])
+            if options["token_env"]:
+                config["token_env"] = options["token_env"]
+        try:
+            service = actions.publish(
+                organisation,
+                slug=options["slug"],
+                name=options["name"],
+                description=options["description"],
+                handler=Handler.QUERY if options["query"] else Handler.HTTP,
+                config=config,
+            )
+        except actions.Invalid as error:
+            raise CommandError(str(error)) from None
+        self.stdout.write(f"Published {service} at /exchange/v1/{service}")
 
     def do_partner(self, options: dict[str, Any]) -> None:
         partner, made = Partner.objects.update_or_create(
