@@ -167,6 +167,38 @@ def _answer(service: ExchangeService, query: dict[str, Any]) -> dict[str, Any]:
         raise handlers.SourceDown(f"the handler failed ({type(error).__name__})") from None
 
 
+def _sign_response(
+    organisation: Organisation, request: HttpRequest, response: HttpResponse
+) -> signatures.Response:
+    """The response signed, bound to the request's signature when it has one the library
+    can read (a malformed one is refused already: the refusal is signed unbound)."""
+    kid, key = keys.signing_key(organisation)
+    covers: tuple[str, ...] = signatures.RESPONSE_COVERS
+    if "signature" in {name.lower() for name in request.headers}:
+        attempts = [covers, covers[:-1]]
+    else:
+        attempts = [covers[:-1]]
+    for number, attempt in enumerate(attempts, start=1):
+        message = signatures.Response(
+            response.status_code, _message(request), dict(response.items())
+        )
+        try:
+            signatures.sign(
+                message,
+                response.content,
+                kid=kid,
+                key=key,
+                window=settings.PORTH_EXCHANGE_WINDOW_SECONDS,
+                covers=attempt,
+            )
+        except Exception:
+            if number == len(attempts):
+                raise
+            continue
+        break
+    return message
+
+
 def _signed_and_logged(
     request: HttpRequest,
     incoming: Incoming,
@@ -177,33 +209,7 @@ def _signed_and_logged(
 ) -> HttpResponse:
     organisation: Organisation = incoming.service.organisation
     response[signatures.MESSAGE_ID] = incoming.message_id or "-"
-    kid, key = keys.signing_key(organisation)
-    message = signatures.Response(
-        response.status_code,
-        _message(request),
-        {name: value for name, value in response.items()},
-    )
-    covers: tuple[str, ...] = signatures.RESPONSE_COVERS
-    if "signature" not in {name.lower() for name in request.headers}:
-        covers = covers[:-1]  # nothing to bind to: a request that carried no signature
-    try:
-        signatures.sign(
-            message,
-            response.content,
-            kid=kid,
-            key=key,
-            window=settings.PORTH_EXCHANGE_WINDOW_SECONDS,
-            covers=covers,
-        )
-    except Exception:
-        signatures.sign(
-            message,
-            response.content,
-            kid=kid,
-            key=key,
-            window=settings.PORTH_EXCHANGE_WINDOW_SECONDS,
-            covers=signatures.RESPONSE_COVERS[:-1],
-        )
+    message = _sign_response(organisation, request, response)
     for name in ("Content-Digest", "Signature-Input", "Signature"):
         response[name] = message.headers[name]
     with transaction.atomic():
