@@ -3,16 +3,20 @@ or moved entry, in the database or in an export a third party holds."""
 
 import io
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import DatabaseError, connection, transaction
 
 from porth.accounts.models import Organisation
 from porth.exchange import keys, log
 from porth.exchange.models import Direction, MessageLog, Outcome
+from porth.signin.models import CitizenAccount
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +47,19 @@ def agency() -> Organisation:
     return organisation
 
 
+@contextmanager
+def behind_the_back() -> Iterator[None]:
+    """Change the log behind the model's and the triggers' backs, as someone who owns the
+    tables could (they can drop or disable the triggers). Undone with the test's transaction."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("DROP TRIGGER IF EXISTS exchange_log_no_update")
+            cursor.execute("DROP TRIGGER IF EXISTS exchange_log_no_delete")
+        else:
+            cursor.execute("SET LOCAL session_replication_role = replica")
+    yield
+
+
 def _entries(agency: Organisation) -> list[MessageLog]:
     return list(MessageLog.objects.filter(organisation=agency).order_by("id"))
 
@@ -59,20 +76,23 @@ def test_an_untouched_log_verifies(agency: Organisation) -> None:
 
 def test_an_altered_entry_is_found(agency: Organisation) -> None:
     third = _entries(agency)[2]
-    MessageLog.objects.filter(pk=third.pk).update(purpose="housing")
+    with behind_the_back():
+        MessageLog.objects.filter(pk=third.pk).update(purpose="housing")
     with pytest.raises(CommandError, match=r"entry number 3 .*m-3.*changed") as error:
         _verify(agency.slug)
     assert error.value.returncode == 1
 
 
 def test_a_deleted_entry_is_found(agency: Organisation) -> None:
-    MessageLog.objects.filter(pk=_entries(agency)[1].pk).delete()
+    with behind_the_back():
+        MessageLog.objects.filter(pk=_entries(agency)[1].pk).delete()
     with pytest.raises(CommandError, match=r"entry number 2 .*m-3.*missing"):
         _verify(agency.slug)
 
 
 def test_entries_cut_from_the_end_are_found(agency: Organisation) -> None:
-    MessageLog.objects.filter(pk=_entries(agency)[-1].pk).delete()
+    with behind_the_back():
+        MessageLog.objects.filter(pk=_entries(agency)[-1].pk).delete()
     with pytest.raises(CommandError, match="head says 5"):
         _verify(agency.slug)
 
@@ -82,9 +102,10 @@ def test_reordered_entries_are_found(agency: Organisation) -> None:
     values = {
         entry.pk: {name: getattr(entry, name) for name in FIELDS} for entry in (second, third)
     }
-    MessageLog.objects.filter(pk=second.pk).update(hash="x")  # hashes are unique: make room
-    MessageLog.objects.filter(pk=third.pk).update(**values[second.pk])
-    MessageLog.objects.filter(pk=second.pk).update(**values[third.pk])
+    with behind_the_back():
+        MessageLog.objects.filter(pk=second.pk).update(hash="x")  # hashes are unique
+        MessageLog.objects.filter(pk=third.pk).update(**values[second.pk])
+        MessageLog.objects.filter(pk=second.pk).update(**values[third.pk])
     with pytest.raises(CommandError, match=r"entry number 2 .*m-3"):
         _verify(agency.slug)
 
@@ -94,6 +115,27 @@ def test_entries_cannot_be_changed_through_the_model(agency: Organisation) -> No
     entry.reason = "changed"
     with pytest.raises(PermissionError):
         entry.save()
+
+
+def test_the_database_refuses_changes_and_deletions(agency: Organisation) -> None:
+    second = _entries(agency)[1]
+    for change in (
+        lambda: MessageLog.objects.filter(pk=second.pk).update(reason="changed"),
+        lambda: MessageLog.objects.filter(pk=second.pk).delete(),
+    ):
+        with pytest.raises(DatabaseError), transaction.atomic():
+            change()
+    assert "5 entries verified" in _verify(agency.slug)
+
+
+def test_removing_a_citizen_account_unlinks_its_entries_and_the_log_still_verifies(
+    agency: Organisation,
+) -> None:
+    citizen = CitizenAccount.objects.create(issuer="https://oidc.example", subject="s")
+    MessageLog.objects.filter(pk=_entries(agency)[0].pk).update(citizen=citizen)
+    citizen.delete()
+    assert not MessageLog.objects.filter(citizen__isnull=False).exists()
+    assert "5 entries verified" in _verify(agency.slug)
 
 
 def _export(agency: Organisation, tmp_path: Path) -> tuple[Path, Path]:
