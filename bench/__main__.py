@@ -1,4 +1,4 @@
-"""`python -m bench [engine|inprocess|instructions|http|weight|audit|casework|notifications|analytics|dashboard|opendata|all] [--profile] [--full] [--attribution] [--events N]`.
+"""`python -m bench [engine|inprocess|instructions|http|weight|audit|casework|notifications|analytics|dashboard|opendata|exchange|all] [--profile] [--full] [--attribution] [--events N]`.
 
 Porth's figures. `dashboard` writes a year of raw performance events (10,000,000, or
 `--events N`), rolls them up and times the service dashboard on PostgreSQL and SQLite: with
@@ -22,6 +22,7 @@ from . import (
     casework,
     dashboard,
     engine,
+    exchange,
     instructions,
     notifications,
     opendata_search,
@@ -50,6 +51,7 @@ def main(argv: list[str] | None = None) -> int:
             "analytics",
             "dashboard",
             "opendata",
+            "exchange",
             "all",
         ],
     )
@@ -163,6 +165,8 @@ def main(argv: list[str] | None = None) -> int:
         )
     if args.which in {"opendata", "all"}:
         attempt("opendata", lambda: opendata_search.run(on_postgres=not args.no_postgres))
+    if args.which in {"exchange", "all"}:
+        attempt("exchange", lambda: exchange.run(on_postgres=not args.no_postgres))
     print(f"\nbench finished in {time.monotonic() - began:.0f} s")
     for failure in failures:
         print(f"ERROR {failure}", file=sys.stderr)

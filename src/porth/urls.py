@@ -4,6 +4,8 @@ from django.urls import include, path
 from porth.analytics import feedback_urls
 from porth.applications import urls as applications_urls
 from porth.casework import urls as casework_urls
+from porth.exchange import staff_urls as exchange_staff_urls
+from porth.exchange import urls as exchange_urls
 from porth.notifications import urls as notifications_urls
 from porth.opendata import api_urls as opendata_api_urls
 from porth.opendata import dcat_urls as opendata_dcat_urls
@@ -34,6 +36,9 @@ urlpatterns = [
     *opendata_dcat_urls.urlpatterns,
     *opendata_api_urls.urlpatterns,
     path("staff/", include(opendata_staff_urls)),
+    # Exchange between organisations: signed calls and each organisation's public keys.
+    *exchange_urls.urlpatterns,
+    path("staff/", include(exchange_staff_urls)),
 ]
 # The developer's outbox has no sign-in: in production there is no such address.
 if not settings.PRODUCTION:

@@ -20,6 +20,7 @@ MENU = [
     ("Performance", "performance", {Role.SERVICE_OWNER, Role.PLATFORM_ADMIN}),
     ("Open data", "opendata-staff-datasets", {Role.DATA_PUBLISHER}),
     ("API tokens", "opendata-staff-tokens", {Role.DATA_PUBLISHER}),
+    ("Exchange", "exchange-staff-services", {Role.SERVICE_OWNER}),
     ("Audit log", "audit-log", {Role.AUDITOR, Role.PLATFORM_ADMIN}),
     ("Staff", "staff-people", {Role.PLATFORM_ADMIN}),
 ]

@@ -456,3 +456,12 @@ PORTH_SIGNIN_TIMEOUT = float(os.environ.get("PORTH_SIGNIN_TIMEOUT", "5"))
 if PORTH_SIGNIN_ISSUER:
     _issuer = urlsplit(PORTH_SIGNIN_ISSUER)
     SECURE_CSP["form-action"].append(f"{_issuer.scheme}://{_issuer.netloc}")
+
+# --- Exchange between organisations (porth.exchange) ---------------------------------------
+# A signed call is accepted only if its signature was created within this many seconds of
+# the receiver's clock (either way); message ids are remembered for longer than that.
+PORTH_EXCHANGE_WINDOW_SECONDS = int(os.environ.get("PORTH_EXCHANGE_WINDOW_SECONDS", "60"))
+# A new signing key verifies for this many days; rotate before then (`porth exchange keys`).
+PORTH_EXCHANGE_KEY_DAYS = int(os.environ.get("PORTH_EXCHANGE_KEY_DAYS", "90"))
+# How long a caller waits for a partner by default before the call is Unavailable.
+PORTH_EXCHANGE_TIMEOUT = float(os.environ.get("PORTH_EXCHANGE_TIMEOUT", "5"))

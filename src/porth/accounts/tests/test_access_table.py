@@ -35,6 +35,8 @@ from porth.analytics.models import Cost
 from porth.audit.service import record
 from porth.casework.models import Case, CaseEvent, Status
 from porth.casework.tests.helpers import make_case
+from porth.exchange import actions as exchange_actions
+from porth.exchange.models import Grant
 from porth.notifications.models import Notification
 from porth.notifications.models import Status as NotificationStatus
 from porth.notifications.tests.factories import make_notification
@@ -78,6 +80,9 @@ PUBLISHERS = ("data_publisher_A", "data_publisher_B")
 DATASET = "road-casualties"  # A's, with a link resource
 DATASET_TITLE = "Road casualties"
 DATASET_PAGE = f"/staff/open-data/dataset/{DATASET}"
+EXCHANGE = "confirm-application"  # A's exchange service, which B may call
+EXCHANGE_NAME = "Confirm an application"
+EXCHANGE_PAGE = f"/staff/exchange/{HOME_ORG}/{EXCHANGE}"
 
 
 # --- Outcomes ---------------------------------------------------------------------------------
@@ -428,6 +433,33 @@ TABLE: dict[tuple[str, str], Row] = {
             data_publisher_A=Outcome(303, f"{DATASET_PAGE}?done=resource-deleted", changes=True),
         )
     ),
+    # Exchange: service owners of the organisation that publishes the service grant access
+    # to it and revoke it; the grant here is A's.
+    ("staff/exchange/", "GET"): Row(
+        expect(TO_SIGN_IN, NOT_FOUND, service_owner_A=SHOWN, service_owner_B=HIDDEN),
+        marker=EXCHANGE_NAME,
+    ),
+    ("staff/exchange/<slug:organisation>/<slug:service>", "GET"): Row(
+        expect(TO_SIGN_IN, NOT_FOUND, service_owner_A=SHOWN), marker=EXCHANGE_NAME
+    ),
+    ("staff/exchange/<slug:organisation>/<slug:service>", "POST"): Row(
+        expect(
+            TO_SIGN_IN,
+            NOT_FOUND,
+            service_owner_A=Outcome(303, f"{EXCHANGE_PAGE}?done=granted", changes=True),
+        ),
+        {"caller": OTHER_ORG, "purpose": "housing-benefit"},
+    ),
+    ("staff/exchange/grants/<int:grant_id>/revoke", "GET"): Row(
+        expect(TO_SIGN_IN, NOT_FOUND, service_owner_A=OK)
+    ),
+    ("staff/exchange/grants/<int:grant_id>/revoke", "POST"): Row(
+        expect(
+            TO_SIGN_IN,
+            NOT_FOUND,
+            service_owner_A=Outcome(303, f"{EXCHANGE_PAGE}?done=revoked", changes=True),
+        )
+    ),
 }
 
 # Staff URLs that anyone may request: no `staff_view`, so no `staff_roles`.
@@ -541,6 +573,15 @@ def opendata(orgs: dict[str, Organisation]) -> dict[str, str]:
     return {"name": DATASET, "resource_id": str(resource.pk), "token_id": str(token.pk)}
 
 
+@pytest.fixture
+def exchange(orgs: dict[str, Organisation]) -> dict[str, str]:
+    """An exchange service of A's, which B may call for one purpose."""
+    service = exchange_actions.publish(orgs["A"], slug=EXCHANGE, name=EXCHANGE_NAME)
+    owner = MembershipFactory.create(organisation=orgs["A"], role=Role.SERVICE_OWNER).user
+    grant = exchange_actions.grant(service, caller=OTHER_ORG, purpose="blue-badge", actor=owner)
+    return {"organisation": HOME_ORG, "service": EXCHANGE, "grant_id": str(grant.pk)}
+
+
 def _without_second_factor(user: User) -> Client:
     """A session signed in by password whose code step never happened: what someone who
     found a way round the code page would have."""
@@ -607,6 +648,7 @@ def state(case: Case, colleague: User) -> tuple[Any, ...]:
         tuple(Dataset.objects.order_by("name").values_list("name", "title", "state", "private")),
         tuple(Resource.objects.order_by("pk").values_list("pk", "name", "url")),
         ApiToken.objects.count(),
+        tuple(Grant.objects.values_list("pk", "revoked_at")),
     )
 
 
@@ -629,6 +671,7 @@ def test_staff_url_answers_each_actor_as_the_table_says(
     expected = row.outcomes[actor]
     # The catalogue's rows only: the others need no datasets, and the table is long.
     opendata = request.getfixturevalue("opendata") if "/open-data/" in route else {}
+    opendata |= request.getfixturevalue("exchange") if "/exchange/" in route else {}
     path = fill(route, {"reference": case.reference, "slug": SERVICE, "fmt": "csv", **opendata})
     assert resolve(path).route == route, f"{path} is not {route}"
     values = {
