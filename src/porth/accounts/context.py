@@ -20,6 +20,8 @@ MENU = [
     ("Performance", "performance", {Role.SERVICE_OWNER, Role.PLATFORM_ADMIN}),
     ("Open data", "opendata-staff-datasets", {Role.DATA_PUBLISHER}),
     ("API tokens", "opendata-staff-tokens", {Role.DATA_PUBLISHER}),
+    ("API tokens", "integrations-tokens", {Role.SERVICE_OWNER}),
+    ("Webhooks", "integrations-webhooks", {Role.SERVICE_OWNER}),
     ("Audit log", "audit-log", {Role.AUDITOR, Role.PLATFORM_ADMIN}),
     ("Staff", "staff-people", {Role.PLATFORM_ADMIN}),
 ]
