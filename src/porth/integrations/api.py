@@ -10,6 +10,7 @@ version refuses, 422 for input that does not fit. A record of another organisati
 as on the staff pages: a token cannot even learn that it exists.
 """
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -110,10 +111,28 @@ def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
     return error(request, 404, "not_found", "There is no such address in this API")
 
 
-def need(request: HttpRequest, scope: str) -> tokens.Caller:
-    """The caller, if their token has `scope`; else a 403."""
+class UnknownParameters(Exception):
+    def __init__(self, names: list[str]) -> None:
+        super().__init__(", ".join(names))
+        self.names = names
+
+
+@api.exception_handler(UnknownParameters)
+def _unknown(request: HttpRequest, exc: UnknownParameters) -> HttpResponse:
+    fields = [{"location": ["query", name], "message": "Not a parameter of this address"}
+              for name in exc.names]  # fmt: skip
+    return error(request, 422, "invalid", "The request has parameters this address does not take",
+                 fields)  # fmt: skip
+
+
+def need(request: HttpRequest, scope: str, query: Iterable[str] = ()) -> tokens.Caller:
+    """The caller, if their token has `scope` (else a 403) and the query string has only the
+    parameters in `query` (else a 422: a misspelt filter is an error, not everything)."""
     caller = request.auth  # type: ignore[attr-defined]
     assert isinstance(caller, tokens.Caller)
     if not caller.has(scope):
         raise ApiError(403, "forbidden", f"The token does not have the {scope} scope")
+    unknown = sorted(set(request.GET) - set(query))
+    if unknown:
+        raise UnknownParameters(unknown)
     return caller

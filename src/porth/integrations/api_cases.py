@@ -16,7 +16,7 @@ from porth.casework.models import Case
 from . import records
 from .api import ERRORS, ApiError, need
 from .models import Scope
-from .schemas import CURSOR, REFERENCE, SLUG, ActionIn, CaseDetail, CasePage, CaseStatus, Error
+from .schemas import TimeFilters, CURSOR, REFERENCE, SLUG, ActionIn, CaseDetail, CasePage, CaseStatus, Error
 from .tokens import Caller
 
 router = Router(tags=["cases"])
@@ -33,7 +33,7 @@ ACTIONS: dict[str, tuple[bool, Callable[..., Case]]] = {
 }
 
 
-class CaseFilters(Schema):
+class CaseFilters(TimeFilters):
     service: str | None = Field(None, pattern=SLUG, description="Only this service's")
     queue: str | None = Field(None, pattern=SLUG, description="Only those in this queue")
     status: CaseStatus | None = Field(None, description="Only those in this status")
@@ -48,10 +48,10 @@ def _cases(caller: Caller) -> Any:
     )
 
 
-@router.get("/cases", response={200: CasePage, **ERRORS})
+@router.get("/cases", operation_id="listCases", response={200: CasePage, **ERRORS})
 def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> dict[str, Any]:
     """The organisation's cases, oldest first, a page at a time."""
-    caller = need(request, Scope.CASES_READ)
+    caller = need(request, Scope.CASES_READ, CaseFilters.model_fields)
     rows = _cases(caller)
     if filters.service is not None:
         if filters.service not in records.services_of(caller.organisation):
@@ -89,7 +89,7 @@ def _read(request: HttpRequest, caller: Caller, case: Case) -> dict[str, Any]:
     return records.case_detail(case)
 
 
-@router.get("/cases/{reference}", response={200: CaseDetail, **ERRORS})
+@router.get("/cases/{reference}", operation_id="getCase", response={200: CaseDetail, **ERRORS})
 def get_case(
     request: HttpRequest, reference: str = Path(..., pattern=REFERENCE)
 ) -> dict[str, Any]:
@@ -98,7 +98,7 @@ def get_case(
     return _read(request, caller, _case(caller, reference))
 
 
-@router.post("/cases/{reference}/actions", response={200: CaseDetail, 409: Error, **ERRORS})
+@router.post("/cases/{reference}/actions", operation_id="actOnCase", response={200: CaseDetail, 409: Error, **ERRORS})
 def act_on_case(
     request: HttpRequest, body: ActionIn, reference: str = Path(..., pattern=REFERENCE)
 ) -> dict[str, Any]:

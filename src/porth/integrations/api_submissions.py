@@ -15,12 +15,12 @@ from porth.submissions.models import Submission
 from . import records
 from .api import ERRORS, ApiError, need
 from .models import Scope
-from .schemas import CURSOR, REFERENCE, SLUG, SubmissionDetail, SubmissionPage
+from .schemas import TimeFilters, CURSOR, REFERENCE, SLUG, SubmissionDetail, SubmissionPage
 
 router = Router(tags=["submissions"])
 
 
-class SubmissionFilters(Schema):
+class SubmissionFilters(TimeFilters):
     service: str | None = Field(None, pattern=SLUG, description="Only this service's")
     since: datetime | None = Field(None, description="Only those submitted at or after this")
     cursor: str | None = Field(None, pattern=CURSOR, description="From the previous page")
@@ -33,13 +33,13 @@ def _cases(references: list[str]) -> dict[str, str]:
     )
 
 
-@router.get("/submissions", response={200: SubmissionPage, **ERRORS})
+@router.get("/submissions", operation_id="listSubmissions", response={200: SubmissionPage, **ERRORS})
 def list_submissions(
     request: HttpRequest, filters: Query[SubmissionFilters]
 ) -> dict[str, Any]:
     """The organisation's submissions, oldest first (by when they were stored), a page at a
     time. No answers: read a submission for those."""
-    caller = need(request, Scope.SUBMISSIONS_READ)
+    caller = need(request, Scope.SUBMISSIONS_READ, SubmissionFilters.model_fields)
     services = records.services_of(caller.organisation)
     if filters.service is not None:
         if filters.service not in services:
@@ -57,7 +57,7 @@ def list_submissions(
     }
 
 
-@router.get("/submissions/{reference}", response={200: SubmissionDetail, **ERRORS})
+@router.get("/submissions/{reference}", operation_id="getSubmission", response={200: SubmissionDetail, **ERRORS})
 def get_submission(
     request: HttpRequest, reference: str = Path(..., pattern=REFERENCE)
 ) -> dict[str, Any]:

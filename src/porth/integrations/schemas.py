@@ -4,8 +4,10 @@ OpenAPI document (docs/integrations-api.openapi.json) describes."""
 from datetime import datetime
 from typing import Any, Literal
 
+import re
+
 from ninja import Schema
-from pydantic import Field
+from pydantic import Field, field_validator
 
 # References, service and queue slugs: checked before they reach a query, so that no odd
 # input (a NUL, a megabyte of text) gets further than a 422.
@@ -26,6 +28,24 @@ CaseStatus = Literal[
 CaseAction = Literal[
     "resume", "request_information", "approve", "reject", "close", "note", "message"
 ]
+
+
+# RFC 3339 (what the document's "date-time" means): not a bare number, which pydantic would
+# otherwise read as seconds since 1970.
+_DATE_TIME = re.compile(
+    r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})?"
+)
+
+
+class TimeFilters(Schema):
+    """A list's query: times only as RFC 3339 text."""
+
+    @field_validator("since", "updated_since", mode="before", check_fields=False)
+    @classmethod
+    def _rfc3339(cls, value: object) -> object:
+        if value is not None and not (isinstance(value, str) and _DATE_TIME.fullmatch(value)):
+            raise ValueError("must be a date and time like 2026-04-01T09:30:00Z")
+        return value
 
 
 class ErrorDetail(Schema):

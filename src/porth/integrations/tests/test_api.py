@@ -306,3 +306,9 @@ def test_bad_references_and_unknown_addresses_are_json_404s_or_422s(org: Organis
     error_of(client.get("/api/v1/submissions?service=%00"), 400, "bad_request")
     error_of(client.get("/api/v1/nothing/here"), 404, "not_found")
     assert client.delete("/api/v1/cases").status_code == 405
+
+
+def test_an_unknown_query_parameter_is_422_not_ignored(org: Organisation) -> None:
+    _, secret = token(org)
+    body = error_of(api(secret).get("/api/v1/cases?statuss=new"), 422, "invalid")
+    assert body["fields"][0]["location"][-1] == "statuss"
