@@ -111,15 +111,16 @@ _local = threading.local()
 def _client() -> httpx.Client:
     """One client per worker thread, so that connections to a receiver are kept alive.
     Redirects are not followed: one could lead to an address the check would refuse."""
-    client: httpx.Client | None = getattr(_local, "client", None)
-    if client is None:
-        timeout = settings.PORTH_WEBHOOK_TIMEOUT
-        client = httpx.Client(
-            timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
-            follow_redirects=False,
-            headers={"User-Agent": USER_AGENT},
-        )
-        _local.client = client
+    timeout = settings.PORTH_WEBHOOK_TIMEOUT
+    found: tuple[float, httpx.Client] | None = getattr(_local, "client", None)
+    if found is not None and found[0] == timeout:
+        return found[1]
+    client = httpx.Client(
+        timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
+        follow_redirects=False,
+        headers={"User-Agent": USER_AGENT},
+    )
+    _local.client = (timeout, client)
     return client
 
 
