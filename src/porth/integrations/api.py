@@ -75,8 +75,7 @@ def _unauthorised(request: HttpRequest, exc: AuthenticationError) -> HttpRespons
         request,
         401,
         "unauthorised",
-        "Send a valid API token: Authorization: Bearer porth_api_… (it may be revoked or "
-        "expired)",
+        "Send a valid API token: Authorization: Bearer porth_api_… (it may be revoked or expired)",
     )
 
 

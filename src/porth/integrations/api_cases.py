@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest
-from ninja import Path, Query, Router, Schema
+from ninja import Path, Query, Router
 from pydantic import Field
 
 from porth.audit.service import record
@@ -16,7 +16,17 @@ from porth.casework.models import Case
 from . import records
 from .api import ERRORS, ApiError, need
 from .models import Scope
-from .schemas import TimeFilters, CURSOR, REFERENCE, SLUG, ActionIn, CaseDetail, CasePage, CaseStatus, Error
+from .schemas import (
+    CURSOR,
+    REFERENCE,
+    SLUG,
+    ActionIn,
+    CaseDetail,
+    CasePage,
+    CaseStatus,
+    Error,
+    TimeFilters,
+)
 from .tokens import Caller
 
 router = Router(tags=["cases"])
@@ -90,15 +100,17 @@ def _read(request: HttpRequest, caller: Caller, case: Case) -> dict[str, Any]:
 
 
 @router.get("/cases/{reference}", operation_id="getCase", response={200: CaseDetail, **ERRORS})
-def get_case(
-    request: HttpRequest, reference: str = Path(..., pattern=REFERENCE)
-) -> dict[str, Any]:
+def get_case(request: HttpRequest, reference: str = Path(..., pattern=REFERENCE)) -> dict[str, Any]:
     """One case: status, queue, who has it, and its timeline."""
     caller = need(request, Scope.CASES_READ)
     return _read(request, caller, _case(caller, reference))
 
 
-@router.post("/cases/{reference}/actions", operation_id="actOnCase", response={200: CaseDetail, 409: Error, **ERRORS})
+@router.post(
+    "/cases/{reference}/actions",
+    operation_id="actOnCase",
+    response={200: CaseDetail, 409: Error, **ERRORS},
+)
 def act_on_case(
     request: HttpRequest, body: ActionIn, reference: str = Path(..., pattern=REFERENCE)
 ) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest
-from ninja import Path, Query, Router, Schema
+from ninja import Path, Query, Router
 from pydantic import Field
 
 from porth.audit.service import record
@@ -15,7 +15,7 @@ from porth.submissions.models import Submission
 from . import records
 from .api import ERRORS, ApiError, need
 from .models import Scope
-from .schemas import TimeFilters, CURSOR, REFERENCE, SLUG, SubmissionDetail, SubmissionPage
+from .schemas import CURSOR, REFERENCE, SLUG, SubmissionDetail, SubmissionPage, TimeFilters
 
 router = Router(tags=["submissions"])
 
@@ -28,15 +28,13 @@ class SubmissionFilters(TimeFilters):
 
 
 def _cases(references: list[str]) -> dict[str, str]:
-    return dict(
-        Case.objects.filter(reference__in=references).values_list("reference", "reference")
-    )
+    return dict(Case.objects.filter(reference__in=references).values_list("reference", "reference"))
 
 
-@router.get("/submissions", operation_id="listSubmissions", response={200: SubmissionPage, **ERRORS})
-def list_submissions(
-    request: HttpRequest, filters: Query[SubmissionFilters]
-) -> dict[str, Any]:
+@router.get(
+    "/submissions", operation_id="listSubmissions", response={200: SubmissionPage, **ERRORS}
+)
+def list_submissions(request: HttpRequest, filters: Query[SubmissionFilters]) -> dict[str, Any]:
     """The organisation's submissions, oldest first (by when they were stored), a page at a
     time. No answers: read a submission for those."""
     caller = need(request, Scope.SUBMISSIONS_READ, SubmissionFilters.model_fields)
@@ -57,7 +55,11 @@ def list_submissions(
     }
 
 
-@router.get("/submissions/{reference}", operation_id="getSubmission", response={200: SubmissionDetail, **ERRORS})
+@router.get(
+    "/submissions/{reference}",
+    operation_id="getSubmission",
+    response={200: SubmissionDetail, **ERRORS},
+)
 def get_submission(
     request: HttpRequest, reference: str = Path(..., pattern=REFERENCE)
 ) -> dict[str, Any]:
@@ -81,4 +83,3 @@ def get_submission(
             data={"reference": submission.reference, "token": caller.token.pk},
         )
     return records.submission_detail(submission, next(iter(_cases([submission.reference])), None))
-

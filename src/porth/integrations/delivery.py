@@ -59,9 +59,7 @@ def _lease() -> timedelta:
 
 def listening(**where: Any) -> list[tuple[int, list[str]]]:
     """(id, events) of the enabled endpoints matching `where` (one query)."""
-    return list(
-        WebhookEndpoint.objects.filter(enabled=True, **where).values_list("pk", "events")
-    )
+    return list(WebhookEndpoint.objects.filter(enabled=True, **where).values_list("pk", "events"))
 
 
 def emit(
@@ -140,14 +138,12 @@ def attempt(delivery_id: int) -> str:
     row = WebhookDelivery.objects.select_related("endpoint").filter(pk=delivery_id).first()
     if row is None:
         return "gone"
-    claimed = (
-        WebhookDelivery.objects.filter(
-            _due(started + CLOCK_SKEW), pk=row.pk, attempts=row.attempts, status=row.status
-        ).update(
-            status=DeliveryStatus.SENDING,
-            attempts=row.attempts + 1,
-            next_attempt_at=started + _lease(),
-        )
+    claimed = WebhookDelivery.objects.filter(
+        _due(started + CLOCK_SKEW), pk=row.pk, attempts=row.attempts, status=row.status
+    ).update(
+        status=DeliveryStatus.SENDING,
+        attempts=row.attempts + 1,
+        next_attempt_at=started + _lease(),
     )
     if not claimed:
         return "not due"

@@ -48,7 +48,7 @@ def on_submitted(sender: Any, submission: Any, definition: Any, **kwargs: Any) -
 
 
 def _case_events(action: str, from_status: str, to_status: str) -> list[str]:
-    events = []
+    events: list[str] = []
     if action == "opened":
         events.append(Event.CASE_CREATED)
     elif from_status != to_status:

@@ -1,10 +1,9 @@
 """The shapes the REST API reads and writes (pydantic, through django-ninja): what its
 OpenAPI document (docs/integrations-api.openapi.json) describes."""
 
+import re
 from datetime import datetime
 from typing import Any, Literal
-
-import re
 
 from ninja import Schema
 from pydantic import Field, field_validator
@@ -32,9 +31,7 @@ CaseAction = Literal[
 
 # RFC 3339 (what the document's "date-time" means): not a bare number, which pydantic would
 # otherwise read as seconds since 1970.
-_DATE_TIME = re.compile(
-    r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})?"
-)
+_DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})?")
 
 
 class TimeFilters(Schema):

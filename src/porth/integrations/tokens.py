@@ -46,9 +46,7 @@ def make(
     secret = PREFIX + secrets.token_urlsafe(32)
     name = name.strip()[:100]
     with transaction.atomic():
-        account = User(
-            username=f"api-{secrets.token_hex(8)}", display_name=f"API: {name}"[:200]
-        )
+        account = User(username=f"api-{secrets.token_hex(8)}", display_name=f"API: {name}"[:200])
         account.set_unusable_password()
         account.save()
         token = ApiToken.objects.create(
@@ -110,7 +108,9 @@ def caller_for(secret: str) -> Caller | None:
     if not secret.startswith(PREFIX) or len(secret) > 200:
         return None
     token = (
-        ApiToken.objects.select_related("organisation", "user").filter(digest=_digest(secret)).first()
+        ApiToken.objects.select_related("organisation", "user")
+        .filter(digest=_digest(secret))
+        .first()
     )
     if token is None or not token.is_active() or not token.user.is_active:
         return None

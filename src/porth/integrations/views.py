@@ -224,4 +224,6 @@ def send_again(request: HttpRequest, endpoint_id: int, delivery_id: int) -> Http
         raise Http404
     delivery.endpoint = endpoint
     queued = actions.send_again(delivery, actor=_user(request), request=request)
-    return _done(reverse("integrations-webhook", args=[endpoint.pk]), "queued" if queued else "busy")
+    return _done(
+        reverse("integrations-webhook", args=[endpoint.pk]), "queued" if queued else "busy"
+    )

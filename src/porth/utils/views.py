@@ -8,7 +8,6 @@ from django.shortcuts import render
 
 from .middleware import UnreadableAddress
 
-
 # APIs whose clients read JSON, not a page: an address prefix and what answers an error under
 # it (status, plain-English message). Registered by the API's app in AppConfig.ready()
 # (porth.integrations), so that a request refused before any view still gets the API's shape.

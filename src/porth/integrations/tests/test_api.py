@@ -95,9 +95,7 @@ def test_a_token_sees_only_its_organisations_submissions_and_cases(
     client = api(secret)
     listed = client.get("/api/v1/submissions").json()["items"]
     assert [item["reference"] for item in listed] == [ours.reference]
-    assert [c["reference"] for c in client.get("/api/v1/cases").json()["items"]] == [
-        ours.reference
-    ]
+    assert [c["reference"] for c in client.get("/api/v1/cases").json()["items"]] == [ours.reference]
     error_of(client.get(f"/api/v1/submissions/{theirs.reference}"), 404, "not_found")
     error_of(client.get(f"/api/v1/cases/{theirs.reference}"), 404)
     note = {"action": "note", "version": 1, "text": "Mine now"}
