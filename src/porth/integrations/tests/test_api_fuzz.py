@@ -5,10 +5,13 @@ Nothing may answer 5xx, and every answer must be one the document promises, in i
 The document is read from the app as it serves it (the committed one: test_api_contract pins
 that), and requests go to the Django app through WSGI, inside the test's transaction. Examples are bounded and derandomised: quick, and the same in every CI run."""
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from schemathesis.checks import positive_data_acceptance
@@ -23,6 +26,17 @@ from .helpers import foreign_case, token
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_connection() -> Iterator[None]:
+    """As Django's test client does: the end of a request through the WSGI app must not close
+    the database connection, which holds the test's transaction (PostgreSQL)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
