@@ -85,7 +85,7 @@ def revoke(token: ApiToken, *, actor: User, request: HttpRequest | None = None) 
             "integrations.token_revoked",
             actor=actor,
             request=request,
-            organisation=token.organisation_id and Organisation(pk=token.organisation_id),
+            organisation=Organisation(pk=token.organisation_id),
             obj=token,
             data={"name": token.name},
         )
