@@ -22,3 +22,4 @@ class IntegrationsConfig(AppConfig):
             every=timedelta(seconds=settings.PORTH_DELIVERY_SWEEP),
             task=delivery.sweep,
         )
+        periodic("integrations.prune", every=timedelta(days=1), task=delivery.prune)

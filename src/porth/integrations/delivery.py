@@ -40,6 +40,8 @@ BACKOFF_BASE = 30.0
 BACKOFF_CAP = 3600.0
 BACKOFF_MIN = 5.0
 SWEEP_BATCH = 1000
+# Finished deliveries (delivered or failed) are kept this long in the log, then deleted.
+KEEP_LOG = timedelta(days=90)
 CLOCK_SKEW = timedelta(seconds=2)
 RETRY_STATUSES = frozenset({408, 429})
 USER_AGENT = "Porth-Webhooks/1"
@@ -262,3 +264,18 @@ def requeue_lost(*, at: datetime | None = None) -> int:
     if queued:
         logger.info("The sweep queued %s webhook deliveries again", queued)
     return queued
+
+
+@task()
+def prune() -> int:
+    """Delete finished deliveries older than KEEP_LOG; returns how many. Registered daily."""
+    return prune_log()
+
+
+def prune_log(*, at: datetime | None = None) -> int:
+    before = (at or now()) - KEEP_LOG
+    deleted, _ = WebhookDelivery.objects.filter(
+        created_at__lt=before,
+        status__in=[DeliveryStatus.DELIVERED, DeliveryStatus.FAILED],
+    ).delete()
+    return deleted

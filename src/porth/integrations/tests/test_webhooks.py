@@ -236,3 +236,21 @@ def test_private_addresses_are_refused_unless_allowed(
     assert delivery.attempt(row.pk) == "failed"
     assert "private or internal network" in only().last_error
     assert loopback.received == []
+
+
+def test_finished_deliveries_leave_the_log_after_90_days(
+    org: Organisation, loopback: Receiver
+) -> None:
+    made, _ = endpoint(org, loopback.url)
+    done, waiting = delivery.emit([(made.pk, made.events)] * 2, "case.created", "X", {})
+    WebhookDelivery.objects.filter(pk=done.pk).update(status=DeliveryStatus.DELIVERED)
+    assert delivery.prune_log(at=timezone.now() + timedelta(days=89)) == 0
+    assert delivery.prune_log(at=timezone.now() + timedelta(days=91)) == 1
+    assert list(WebhookDelivery.objects.values_list("pk", flat=True)) == [waiting.pk]
+
+
+def test_the_sweep_and_the_pruning_are_periodic_tasks() -> None:
+    from porth.background.service import registered
+
+    assert registered()["integrations.sweep"].task is delivery.sweep
+    assert registered()["integrations.prune"].task is delivery.prune
