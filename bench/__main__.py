@@ -1,4 +1,4 @@
-"""`python -m bench [engine|inprocess|instructions|http|weight|audit|casework|notifications|analytics|dashboard|opendata|exchange|all] [--profile] [--full] [--attribution] [--events N]`.
+"""`python -m bench [engine|inprocess|instructions|http|weight|audit|casework|notifications|analytics|dashboard|opendata|exchange|webhooks|all] [--profile] [--full] [--attribution] [--events N]`.
 
 Porth's figures. `dashboard` writes a year of raw performance events (10,000,000, or
 `--events N`), rolls them up and times the service dashboard on PostgreSQL and SQLite: with
@@ -27,6 +27,7 @@ from . import (
     notifications,
     opendata_search,
     postgres,
+    webhooks,
     weight,
 )
 from . import http as http_bench
@@ -48,6 +49,7 @@ def main(argv: list[str] | None = None) -> int:
             "audit",
             "casework",
             "notifications",
+            "webhooks",
             "analytics",
             "dashboard",
             "opendata",
@@ -156,6 +158,8 @@ def main(argv: list[str] | None = None) -> int:
         attempt("casework", lambda: casework.run(cases=cases, on_postgres=not args.no_postgres))
     if args.which in {"notifications", "all"}:
         attempt("notifications", lambda: notifications.run(on_postgres=not args.no_postgres))
+    if args.which in {"webhooks", "all"}:
+        attempt("webhooks", lambda: webhooks.run(on_postgres=not args.no_postgres))
     if args.which in {"analytics", "all"}:
         attempt("analytics", lambda: analytics.run(on_postgres=not args.no_postgres))
     if args.which in {"dashboard", "all"}:

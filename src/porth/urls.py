@@ -6,6 +6,8 @@ from porth.applications import urls as applications_urls
 from porth.casework import urls as casework_urls
 from porth.exchange import staff_urls as exchange_staff_urls
 from porth.exchange import urls as exchange_urls
+from porth.integrations import api_urls as integrations_api_urls
+from porth.integrations import urls as integrations_urls
 from porth.notifications import urls as notifications_urls
 from porth.opendata import api_urls as opendata_api_urls
 from porth.opendata import dcat_urls as opendata_dcat_urls
@@ -30,6 +32,9 @@ urlpatterns = [
     path("staff/", include("porth.analytics.urls")),
     path("staff/", include(notifications_urls.staff)),
     *notifications_urls.public,
+    # The REST API for departments' systems (/api/v1/…) and its service owners' pages.
+    *integrations_api_urls.urlpatterns,
+    path("staff/", include(integrations_urls)),
     # Open data: the catalogue's pages (/dataset, /organization, /group), its DCAT
     # (/catalog.ttl …), the CKAN Action API (/api/3/action/…) and the publishers' pages.
     *opendata_urls.urlpatterns,

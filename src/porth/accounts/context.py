@@ -21,6 +21,8 @@ MENU = [
     ("Open data", "opendata-staff-datasets", {Role.DATA_PUBLISHER}),
     ("API tokens", "opendata-staff-tokens", {Role.DATA_PUBLISHER}),
     ("Exchange", "exchange-staff-services", {Role.SERVICE_OWNER}),
+    ("API tokens", "integrations-tokens", {Role.SERVICE_OWNER}),
+    ("Webhooks", "integrations-webhooks", {Role.SERVICE_OWNER}),
     ("Audit log", "audit-log", {Role.AUDITOR, Role.PLATFORM_ADMIN}),
     ("Staff", "staff-people", {Role.PLATFORM_ADMIN}),
 ]

@@ -12,7 +12,18 @@ from django.utils import timezone
 
 from porth.utils.crypto import encrypt
 
-from .actions import event_context
+from .actions import (
+    Conflict,
+    Refused,
+    add_note,
+    approve,
+    close,
+    event_context,
+    reject,
+    request_information,
+    resume,
+    write_to_applicant,
+)
 from .erasure import count_cases, erase_cases
 from .models import OPEN_STATUSES, Case, CaseEvent
 
@@ -39,4 +50,20 @@ def overdue_by_queue(
     return {slug: n for slug, n in rows}
 
 
-__all__ = ["add_event", "count_cases", "erase_cases", "overdue_by_queue"]
+# The action functions (atomic, audited, version-checked), for other apps that work cases on
+# staff's behalf: the REST API for departments' systems (porth.integrations).
+__all__ = [
+    "Conflict",
+    "Refused",
+    "add_event",
+    "add_note",
+    "approve",
+    "close",
+    "count_cases",
+    "erase_cases",
+    "overdue_by_queue",
+    "reject",
+    "request_information",
+    "resume",
+    "write_to_applicant",
+]

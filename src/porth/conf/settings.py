@@ -384,6 +384,14 @@ PORTH_NOTIFY_CALLBACK_TOKEN = os.environ.get("PORTH_NOTIFY_CALLBACK_TOKEN", "")
 # ?tls=starttls or ?tls=ssl) and the From address.
 PORTH_SMTP_URL = os.environ.get("PORTH_SMTP_URL", "smtp://127.0.0.1:25")
 PORTH_EMAIL_FROM = os.environ.get("PORTH_EMAIL_FROM", "Porth <noreply@porth.example>")
+# Webhooks to departments' systems (porth.integrations): each POST waits at most TIMEOUT
+# seconds; a delivery that keeps failing (timeouts, 5xx, refused connections) is tried
+# MAX_ATTEMPTS times with exponential backoff, then marked failed. Addresses on loopback or
+# private networks are refused in production unless ALLOW_PRIVATE says otherwise (a webhook
+# must not become a way to reach Porth's own network).
+PORTH_WEBHOOK_TIMEOUT = float(os.environ.get("PORTH_WEBHOOK_TIMEOUT", "10"))
+PORTH_WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("PORTH_WEBHOOK_MAX_ATTEMPTS", "8"))
+PORTH_WEBHOOK_ALLOW_PRIVATE = _bool("PORTH_WEBHOOK_ALLOW_PRIVATE", not PRODUCTION)
 # Save and come back later: how long a saved journey is kept, waiting for its link.
 PORTH_SAVE_DAYS = float(os.environ.get("PORTH_SAVE_DAYS", "28"))
 # At most this many links a day to one email address or phone number, and an hour to one

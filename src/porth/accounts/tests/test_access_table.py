@@ -37,6 +37,11 @@ from porth.casework.models import Case, CaseEvent, Status
 from porth.casework.tests.helpers import make_case
 from porth.exchange import actions as exchange_actions
 from porth.exchange.models import Grant
+from porth.integrations import actions as integrations
+from porth.integrations import delivery as webhooks
+from porth.integrations import tokens as integration_tokens
+from porth.integrations.models import ApiToken as IntegrationToken
+from porth.integrations.models import WebhookDelivery, WebhookEndpoint
 from porth.notifications.models import Notification
 from porth.notifications.models import Status as NotificationStatus
 from porth.notifications.tests.factories import make_notification
@@ -77,6 +82,7 @@ CASE_ROLES_A = ("caseworker_A", "team_leader_A", "service_owner_A")
 CASE_ROLES_B = ("caseworker_B", "team_leader_B", "service_owner_B")
 ASSISTED = ("caseworker_A", "team_leader_A", "caseworker_B", "team_leader_B")
 PUBLISHERS = ("data_publisher_A", "data_publisher_B")
+OWNERS = ("service_owner_A", "service_owner_B")
 DATASET = "road-casualties"  # A's, with a link resource
 DATASET_TITLE = "Road casualties"
 DATASET_PAGE = f"/staff/open-data/dataset/{DATASET}"
@@ -460,6 +466,49 @@ TABLE: dict[tuple[str, str], Row] = {
             service_owner_A=Outcome(303, f"{EXCHANGE_PAGE}?done=revoked", changes=True),
         )
     ),
+    # Integrations (API tokens and webhooks): service owners, their own organisation's only.
+    ("staff/integrations/api-tokens", "GET"): Row(
+        expect(TO_SIGN_IN, NOT_FOUND, **only(OK, *OWNERS))
+    ),
+    ("staff/integrations/api-tokens", "POST"): Row(
+        expect(TO_SIGN_IN, NOT_FOUND, **only(Outcome(200, changes=True), *OWNERS)),
+        {"name": "Case system", "scopes": "cases:read", "expires": "90"},
+    ),
+    ("staff/integrations/api-tokens/<int:token_id>", "GET"): Row(
+        expect(TO_SIGN_IN, NOT_FOUND, service_owner_A=OK)
+    ),
+    ("staff/integrations/api-tokens/<int:token_id>", "POST"): Row(
+        expect(
+            TO_SIGN_IN,
+            NOT_FOUND,
+            service_owner_A=Outcome(
+                303, "/staff/integrations/api-tokens?done=revoked", changes=True
+            ),
+        )
+    ),
+    ("staff/integrations/webhooks", "GET"): Row(expect(TO_SIGN_IN, NOT_FOUND, **only(OK, *OWNERS))),
+    ("staff/integrations/webhooks", "POST"): Row(
+        expect(TO_SIGN_IN, NOT_FOUND, **only(Outcome(200, changes=True), *OWNERS)),
+        {"url": "https://cases.example.gov.uk/events", "events": "case.created"},
+    ),
+    ("staff/integrations/webhooks/<int:endpoint_id>", "GET"): Row(
+        expect(TO_SIGN_IN, NOT_FOUND, service_owner_A=OK)
+    ),
+    ("staff/integrations/webhooks/<int:endpoint_id>", "POST"): Row(
+        expect(
+            TO_SIGN_IN,
+            NOT_FOUND,
+            service_owner_A=Outcome(303, "{endpoint_page}?done=disabled", changes=True),
+        ),
+        {"action": "disable"},
+    ),
+    ("staff/integrations/webhooks/<int:endpoint_id>/deliveries/<int:delivery_id>", "POST"): Row(
+        expect(
+            TO_SIGN_IN,
+            NOT_FOUND,
+            service_owner_A=Outcome(303, "{endpoint_page}?done=queued", changes=True),
+        )
+    ),
 }
 
 # Staff URLs that anyone may request: no `staff_view`, so no `staff_roles`.
@@ -582,6 +631,19 @@ def exchange(orgs: dict[str, Organisation]) -> dict[str, str]:
     return {"organisation": HOME_ORG, "service": EXCHANGE, "grant_id": str(grant.pk)}
 
 
+@pytest.fixture
+def integration(orgs: dict[str, Organisation]) -> dict[str, str]:
+    """An API token of A's, and a webhook endpoint of A's with a failed delivery."""
+    owner = MembershipFactory.create(organisation=orgs["A"], role=Role.SERVICE_OWNER).user
+    token, _ = integration_tokens.make(orgs["A"], "Case system", ["cases:read"], actor=owner)
+    endpoint, _ = integrations.register(
+        orgs["A"], "https://cases.example.gov.uk/events", ["case.created"], actor=owner
+    )
+    sent = webhooks.emit([(endpoint.pk, endpoint.events)], "case.created", "X", {})[0]
+    WebhookDelivery.objects.filter(pk=sent.pk).update(status="failed", attempts=8)
+    return {"token_id": str(token.pk), "endpoint_id": str(endpoint.pk), "delivery_id": str(sent.pk)}
+
+
 def _without_second_factor(user: User) -> Client:
     """A session signed in by password whose code step never happened: what someone who
     found a way round the code page would have."""
@@ -628,7 +690,8 @@ def client_for(actor: str, orgs: dict[str, Organisation]) -> Client:
 def state(case: Case, colleague: User) -> tuple[Any, ...]:
     """What a refused request must not change: the case, its timeline and messages, assisted
     journeys, the colleague's sign-in (their lockout, their sessions' generation, their
-    app), the costs entered for services, and the catalogue (datasets, resources, tokens)."""
+    app), the costs entered for services, the catalogue (datasets, resources, tokens), and
+    the integrations (API tokens, webhook endpoints and their deliveries)."""
     case = Case.objects.get(pk=case.pk)
     events = CaseEvent.objects.filter(case=case).count()
     colleague = User.objects.get(pk=colleague.pk)
@@ -649,6 +712,9 @@ def state(case: Case, colleague: User) -> tuple[Any, ...]:
         tuple(Resource.objects.order_by("pk").values_list("pk", "name", "url")),
         ApiToken.objects.count(),
         tuple(Grant.objects.values_list("pk", "revoked_at")),
+        tuple(IntegrationToken.objects.order_by("pk").values_list("pk", "revoked_at")),
+        tuple(WebhookEndpoint.objects.order_by("pk").values_list("pk", "enabled")),
+        tuple(WebhookDelivery.objects.order_by("pk").values_list("pk", "status", "attempts")),
     )
 
 
@@ -670,9 +736,14 @@ def test_staff_url_answers_each_actor_as_the_table_says(
     row = TABLE[(route, method)]
     expected = row.outcomes[actor]
     # The catalogue's rows only: the others need no datasets, and the table is long.
+    # The catalogue's and the integrations' rows only: the others need none of their rows.
     opendata = request.getfixturevalue("opendata") if "/open-data/" in route else {}
     opendata |= request.getfixturevalue("exchange") if "/exchange/" in route else {}
-    path = fill(route, {"reference": case.reference, "slug": SERVICE, "fmt": "csv", **opendata})
+    integration = request.getfixturevalue("integration") if "/integrations/" in route else {}
+    path = fill(
+        route,
+        {"reference": case.reference, "slug": SERVICE, "fmt": "csv", **opendata, **integration},
+    )
     assert resolve(path).route == route, f"{path} is not {route}"
     values = {
         "notification": Notification.objects.get(case=case).reference,
@@ -692,6 +763,7 @@ def test_staff_url_answers_each_actor_as_the_table_says(
         "reference": case.reference,
         "colleague_name": colleague.username,
         "cost": str(Cost.objects.values_list("pk", flat=True).order_by("-pk").first()),
+        "endpoint_page": f"/staff/integrations/webhooks/{integration.get('endpoint_id')}",
     }
     location = expected.location.format(**where) if expected.location else None
     assert got == (expected.status, location), f"{method} {path} as {actor}"
