@@ -29,9 +29,10 @@ from .packages import (
     licence_list,
     organization_dict,
     package_dict,
+    package_dicts,
     resource_dict,
 )
-from .search import DEFAULT_SORT, MAX_ROWS, Query, search
+from .search import DEFAULT_SORT, MAX_ROWS, Query, search_ids
 from .vocabularies import licence
 
 # Which CKAN version's API this one follows, for clients that ask status_show.
@@ -174,7 +175,7 @@ def package_search(call: Call) -> dict[str, Any]:
     facet_fields = _list(params, "facet.field") if _bool(params.get("facet", True)) else []
     facet_limit = _number(params, "facet.limit", 50, natural=False)
     sort = _text(params, "sort")
-    result = search(
+    result = search_ids(
         Query(
             q="" if q == "*:*" else q,
             fq=fq,
@@ -203,7 +204,7 @@ def package_search(call: Call) -> dict[str, Any]:
         }
     return {
         "count": result.count,
-        "results": [package_dict(dataset, call.request) for dataset in result.datasets],
+        "results": package_dicts(result.ids, call.request),
         "facets": facets,
         "search_facets": search_facets,
         "sort": sort or DEFAULT_SORT,
@@ -262,8 +263,8 @@ def organization_list(call: Call) -> list[Any]:
 
 
 def _packages(call: Call, fq: str) -> list[dict[str, Any]]:
-    found = search(Query(fq=fq, rows=MAX_ROWS, organisations=frozenset(call.organisations)))
-    return [package_dict(dataset, call.request) for dataset in found.datasets]
+    found = search_ids(Query(fq=fq, rows=MAX_ROWS, organisations=frozenset(call.organisations)))
+    return package_dicts(found.ids, call.request)
 
 
 @action()

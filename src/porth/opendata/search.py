@@ -24,12 +24,13 @@ from django.contrib.postgres.search import (
     SearchVectorField,
 )
 from django.db import connections
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.db.models.expressions import OrderBy, RawSQL
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from .access import visible
+from .facets import counted
 from .models import Dataset
 
 FACET_FIELDS = ("organization", "groups", "tags", "res_format", "license_id")
@@ -386,31 +387,17 @@ def _order(sort: str, score: OrderBy | None) -> list[str | OrderBy]:
     return [*order, "name"]
 
 
-_FACET_COLUMNS = {
-    "organization": "organisation__slug",
-    "groups": "themes__name",
-    "tags": "tags__name",
-    "res_format": "resources__format",
-    "license_id": "license_id",
-}
+@dataclass
+class Found:
+    """What `find` gives: the count, the page as dataset ids in order, and the facets."""
+
+    count: int
+    ids: list[Any]
+    facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
 
 
-def _facet(name: str, matching: QuerySet[Dataset], limit: int) -> list[tuple[str, int]]:
-    """One facet's counts over the matching datasets, in one query: grouped straight from
-    them, not from their ids (no second pass over the datasets). `matching` has no joins of
-    its own (filters are subqueries), so each dataset is counted once per value; a dataset
-    with two CSV files is counted once (DISTINCT)."""
-    column = _FACET_COLUMNS[name]
-    rows: QuerySet[Any, Any] = (
-        matching.filter(**{f"{column}__gt": ""})
-        .values(column)
-        .annotate(n=Count("pk", distinct=name == "res_format"))
-        .order_by("-n", column)[:limit]
-    )
-    return [(str(row[column]), int(row["n"])) for row in rows]
-
-
-def search(query: Query) -> Result:
+def search_ids(query: Query) -> Found:
+    """The search without model instances: the page's ids, the count and the facets."""
     if not 0 <= query.rows <= MAX_ROWS or query.start < 0:
         raise SearchQueryError(f"rows must be 0 to {MAX_ROWS} and start 0 or more")
     unknown = [name for name in query.facet_fields if name not in FACET_FIELDS]
@@ -432,12 +419,29 @@ def search(query: Query) -> Result:
         matching, ranking = _with_words(matching, words)
     ranked, score = ranking(matching) if ranking else (matching, None)
     order = _order(query.sort, score)
-    page: list[Dataset] = []
+    ids: list[Any] = []
     if query.rows:
-        page = list(
-            ranked.order_by(*order)
-            .select_related("organisation")
-            .prefetch_related("tags", "themes", "resources")[query.start : query.start + query.rows]
-        )
-    facets = {name: _facet(name, matching, query.facet_limit) for name in query.facet_fields}
-    return Result(matching.count(), page, facets)
+        page = ranked.order_by(*order).values_list("pk", flat=True)
+        ids = list(page[query.start : query.start + query.rows])
+    # What decides the matches, for the cache of counts and facets; NOW changes by itself.
+    fq = f"{query.fq} {q_filters}"
+    key = (
+        ()
+        if "NOW" in fq
+        else (words, fq, sorted(query.organisations), query.include_private, query.include_drafts)
+    )
+    count, facets = counted(matching, key, query.facet_fields, query.facet_limit)
+    return Found(count, ids, facets)
+
+
+def search(query: Query) -> Result:
+    """The search with the page's datasets loaded (organisation, tags, themes, resources)."""
+    found = search_ids(query)
+    loaded = (
+        Dataset.objects.filter(pk__in=found.ids)
+        .select_related("organisation")
+        .prefetch_related("tags", "themes", "resources")
+        .in_bulk()
+    )
+    page = [loaded[key] for key in found.ids if key in loaded]
+    return Result(found.count, page, found.facets)
