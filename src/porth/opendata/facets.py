@@ -65,7 +65,7 @@ def counted(
         text = repr((version, tuple(search), tuple(fields), limit))
         key = "opendata.search." + hashlib.sha256(text.encode()).hexdigest()
         if (found := cache.get(key)) is not None:
-            return found  # type: ignore[no-any-return]
+            return found
     answer = (matching.count(), {name: _facet(name, matching, limit) for name in fields})
     if key:
         cache.set(key, answer, TIMEOUT_SECONDS)

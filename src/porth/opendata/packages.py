@@ -288,10 +288,10 @@ def package_dicts(ids: list[Any], request: HttpRequest | None = None) -> list[di
         )
     }
     tags: dict[Any, list[tuple[Any, str]]] = {key: [] for key in rows}
-    for dataset_id, *tag in Dataset.tags.through.objects.filter(dataset_id__in=ids).values_list(
-        "dataset_id", "tag_id", "tag__name"
-    ):
-        tags[dataset_id].append((tag[0], tag[1]))
+    for dataset_id, tag_id, tag_name in Dataset.tags.through.objects.filter(
+        dataset_id__in=ids
+    ).values_list("dataset_id", "tag_id", "tag__name"):
+        tags[dataset_id].append((tag_id, tag_name))
     themes: dict[Any, list[tuple[Any, ...]]] = {key: [] for key in rows}
     for dataset_id, *theme in Dataset.themes.through.objects.filter(dataset_id__in=ids).values_list(
         "dataset_id", *(f"theme__{name}" for name in _THEME_FIELDS)

@@ -43,8 +43,10 @@ def test_a_repeated_search_counts_once_and_every_kind_of_write_shows_at_once() -
         lambda: Tag.objects.filter(name="roads").update(name="streets"),
         lambda: Resource.objects.filter(dataset=dataset).update(format="JSON"),
         lambda: dataset.themes.set(Theme.objects.filter(name="transport")),
-        lambda: type(dataset.organisation).objects.filter(pk=dataset.organisation_id).update(
-            slug="renamed"
+        lambda: (
+            type(dataset.organisation)
+            .objects.filter(pk=dataset.organisation_id)
+            .update(slug="renamed")
         ),
         lambda: Dataset.objects.filter(pk=dataset.pk).update(private=True),
     ]
