@@ -13,7 +13,8 @@ filters use CKAN's field names: organization, groups (themes), tags, res_format,
 import operator
 import re
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache, reduce
 from typing import Any
@@ -24,7 +25,7 @@ from django.contrib.postgres.search import (
     SearchRank,
     SearchVectorField,
 )
-from django.db import connections
+from django.db import connections, transaction
 from django.db.models import F, Q, QuerySet
 from django.db.models.expressions import OrderBy, RawSQL
 
@@ -265,6 +266,22 @@ class Found:
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
 
 
+@contextmanager
+def _planned_for(words: str, database: str) -> Iterator[None]:
+    """On PostgreSQL, a search with words planned for its own words. psycopg prepares a
+    statement run five times on a connection (settings), and PostgreSQL may then reuse a
+    generic plan, which cannot know how many datasets a word matches: it guesses few, and
+    drives a word-and-filter search by the text index (15 ms where the custom plan takes 1 ms
+    at 10,000 datasets). SET LOCAL lasts to the end of this transaction only."""
+    if not words or connections[database].vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(using=database):
+        with connections[database].cursor() as cursor:
+            cursor.execute("SET LOCAL plan_cache_mode = force_custom_plan")
+        yield
+
+
 def search_ids(query: Query) -> Found:
     """The search without model instances: the page's ids, the count and the facets."""
     if not 0 <= query.rows <= MAX_ROWS or query.start < 0:
@@ -289,9 +306,6 @@ def search_ids(query: Query) -> Found:
     ranked, score = ranking(matching) if ranking else (matching, None)
     order = _order(query.sort, score)
     ids: list[Any] = []
-    if query.rows:
-        page = ranked.order_by(*order).values_list("pk", flat=True)
-        ids = list(page[query.start : query.start + query.rows])
     # What decides the matches, for the cache of counts and facets; NOW changes by itself.
     fq = f"{query.fq} {q_filters}"
     key = (
@@ -299,7 +313,11 @@ def search_ids(query: Query) -> Found:
         if "NOW" in fq
         else (words, fq, sorted(query.organisations), query.include_private, query.include_drafts)
     )
-    count, facets = counted(matching, key, query.facet_fields, query.facet_limit)
+    with _planned_for(words, matching.db):
+        if query.rows:
+            page = ranked.order_by(*order).values_list("pk", flat=True)
+            ids = list(page[query.start : query.start + query.rows])
+        count, facets = counted(matching, key, query.facet_fields, query.facet_limit)
     return Found(count, ids, facets)
 
 
