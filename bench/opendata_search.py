@@ -12,6 +12,7 @@ package dict for each result, JSON), without the HTTP server. Each database runs
 that Django is set up once per database.
 """
 
+import functools
 import json
 import random
 import shutil
@@ -20,6 +21,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from . import children
 from .report import percentile, table, verdict
@@ -106,13 +108,21 @@ def run(*, on_postgres: bool = True, datasets: int = DATASETS) -> list[str]:
 # --- In the child process, with Django set up on the bench database ---------------------------
 
 
+@functools.cache
+def _client() -> Any:
+    """One test client for every call, as a server loads its middleware once: a new Client
+    loads it again on its first request (in the test settings, WhiteNoise then walks every
+    static file), which a live server never does per request."""
+    from django.test import Client
+
+    return Client()
+
+
 def package_search(params: dict[str, str]) -> bytes:
     """GET /api/3/action/package_search with `params`, through the whole Django stack (the
     API's middleware, parameter reading, search, package dicts, JSON): the call that is
     timed."""
-    from django.test import Client
-
-    response = Client().get("/api/3/action/package_search", params, headers={"host": "127.0.0.1"})
+    response = _client().get("/api/3/action/package_search", params, headers={"host": "127.0.0.1"})
     if response.status_code != 200:
         raise RuntimeError(f"package_search {params}: {response.status_code} {response.content!r}")
     return response.content

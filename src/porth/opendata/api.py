@@ -9,7 +9,8 @@ and 400 for an unknown action or unreadable parameters. Parameters come from the
 
 The caller is the user of the API token in `Authorization` or `X-CKAN-API-Key` (tokens.py),
 never a session cookie: so there is no CSRF to guard against, and a browser signed in to the
-staff pages cannot be made to write here. The actions themselves are in api_actions.py.
+staff pages cannot be made to write here. The actions themselves are in
+api_reads.py and api_writes.py.
 """
 
 import inspect

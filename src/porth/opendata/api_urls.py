@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from . import api_actions  # noqa: F401  (registers the actions)
+from . import api_reads, api_writes  # noqa: F401  (register the actions, reads first)
 from .api import api, register_routes
 
 register_routes()

@@ -29,6 +29,14 @@ def download_path(resource: Resource, dataset: Dataset | None = None) -> str:
     return f"{resource_path(resource, dataset)}/download/{filename(resource)}"
 
 
+def upload_path(dataset_name: str, resource_id: object, upload_name: str) -> str:
+    """download_path from plain values: the dataset's name, the resource's id and its
+    upload's stored name (for package dicts made without model instances)."""
+    return (
+        f"/dataset/{dataset_name}/resource/{resource_id}/download/{PurePosixPath(upload_name).name}"
+    )
+
+
 def absolute(path: str, request: HttpRequest | None = None) -> str:
     if request is not None:
         return request.build_absolute_uri(path)

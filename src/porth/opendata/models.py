@@ -157,3 +157,16 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class CatalogueVersion(models.Model):
+    """One row whose `version` the database itself changes (triggers, migration 0004), in the
+    same transaction, on every write to the datasets, their resources, tags and themes, and
+    the organisations. Counts and facets of a search are cached under it (facets.py): a write
+    changes the key, so no cached answer outlives what it counted. A random value, not a
+    counter: a rolled-back write's number is never used again by another."""
+
+    version = models.CharField(max_length=36)
+
+    def __str__(self) -> str:
+        return self.version
