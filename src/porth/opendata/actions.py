@@ -14,7 +14,7 @@ from porth.audit.service import record
 from . import uploads
 from .access import may_publish, publishing_organisations
 from .datasets import Invalid, clean_dataset, resource_errors_of
-from .models import Dataset, Resource, State, Tag, Theme
+from .models import CatalogueVersion, Dataset, Resource, State, Tag, Theme
 
 
 class NotAuthorised(Exception):
@@ -125,6 +125,7 @@ def create_dataset(
         raise NotAuthorised("You are not a data publisher for any organisation")
     clean = clean_dataset(data, organisations=organisations)
     with transaction.atomic():
+        CatalogueVersion.lock()
         dataset = Dataset(created_by=actor, **{key: clean[key] for key in _DATASET_FIELDS})
         dataset.save()
         _set_relations(dataset, clean)
@@ -148,6 +149,7 @@ def update_dataset(
         raise Invalid({"state": ["This dataset has been deleted"]})
     clean = clean_dataset(data, existing=dataset, organisations=publishing_organisations(actor))
     with transaction.atomic():
+        CatalogueVersion.lock()
         before = {key: str(getattr(dataset, key)) for key in _DATASET_FIELDS}
         for key in _DATASET_FIELDS:
             setattr(dataset, key, clean[key])
@@ -166,6 +168,7 @@ def delete_dataset(
     """package_delete: the dataset is marked deleted (its name stays taken, as in CKAN)."""
     _require(actor, dataset.organisation_id)
     with transaction.atomic():
+        CatalogueVersion.lock()
         dataset.state = State.DELETED
         dataset.save(update_fields=["state", "modified"])
         _audit("dataset_deleted", dataset, actor, request)
@@ -204,6 +207,7 @@ def delete_resource(
 ) -> None:
     _require(actor, resource.dataset.organisation_id)
     with transaction.atomic():
+        CatalogueVersion.lock()
         dataset = resource.dataset
         _delete_file(resource)
         resource.delete()
@@ -235,6 +239,7 @@ def _save_resource(
         raise Invalid(errors)
     storage = resource.upload.storage
     with uploads.discarded_on_failure(storage) as saved, transaction.atomic():
+        CatalogueVersion.lock()
         for key, value in fields.items():
             setattr(resource, key, value)
         if checked is not None and upload is not None:

@@ -170,3 +170,12 @@ class CatalogueVersion(models.Model):
 
     def __str__(self) -> str:
         return self.version
+
+    @classmethod
+    def lock(cls) -> None:
+        """Take the row's lock first, in a transaction about to write to the catalogue. The
+        triggers take it anyway, but only after the transaction's first write: two writers
+        could then each hold a row the other needs next (a publisher's dataset, a refresh
+        going through all of them) and PostgreSQL would cancel one as a deadlock. Taken
+        first, writers simply queue. (SQLite serialises writers already: a no-op there.)"""
+        list(cls.objects.select_for_update().values_list("pk", flat=True))

@@ -44,7 +44,7 @@ from porth.services import service as services
 
 from . import csvw, disclosure, links, uploads
 from . import performance_notes as words
-from .models import Dataset, Resource, State, Tag, Theme, upload_to
+from .models import CatalogueVersion, Dataset, Resource, State, Tag, Theme, upload_to
 from .vocabularies import DEFAULT_LICENCE, licence
 
 THEME = "digital-service-performance"
@@ -268,6 +268,7 @@ def _publish_one(
         uploads.discarded_on_failure(default_storage) as saved,
         transaction.atomic(),
     ):
+        CatalogueVersion.lock()
         dataset = Dataset.objects.select_for_update().filter(service=slug).first()
         new = dataset is None
         if dataset is None:
@@ -341,6 +342,7 @@ def _mark_ended(live: set[str]) -> list[Outcome]:
     )
     for pk in ended.values_list("pk", flat=True):
         with transaction.atomic():
+            CatalogueVersion.lock()
             dataset = Dataset.objects.select_for_update().get(pk=pk)
             if dataset.notes.startswith(words.ENDED[0]):
                 continue

@@ -5,6 +5,8 @@ import os
 import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from porth.accounts.tests.factories import UserFactory
 from porth.audit.models import AuditEvent
@@ -126,3 +128,17 @@ def test_an_upload_whose_change_fails_leaves_no_file_behind(
     assert not default_storage.exists(folder) or not any(
         files for _, _, files in os.walk(default_storage.path(folder))
     )
+
+
+def test_a_write_queues_on_the_catalogue_version_before_it_touches_any_dataset() -> None:
+    # Taken first, the version's lock makes concurrent writers wait in turn; taken by the
+    # triggers after a first write, two writers could deadlock (CatalogueVersion.lock).
+    user = publisher()
+    with CaptureQueriesContext(connection) as writing:
+        actions.create_dataset(VALID, actor=user)
+    touching = [q["sql"] for q in writing if "opendata_" in q["sql"]]
+    first_write = next(i for i, sql in enumerate(touching) if sql.startswith(("INSERT", "UPDATE")))
+    locks = [i for i, sql in enumerate(touching) if "opendata_catalogueversion" in sql]
+    assert locks and locks[0] < first_write
+    if connection.features.has_select_for_update:
+        assert "FOR UPDATE" in touching[locks[0]]
