@@ -1,6 +1,8 @@
 """The hot path's statements share one kept cursor per connection, and behave as through
 Django's own cursors: reconnecting, Django's errors, counted queries, broken transactions."""
 
+from collections.abc import Iterator
+
 import pytest
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.transaction import TransactionManagementError
@@ -19,7 +21,22 @@ def _count() -> int:
     return int(row[0])
 
 
+@pytest.fixture
+def unshared() -> Iterator[None]:
+    """The connection as a server process has it: not shared between threads. pytest-django's
+    live server (session-wide) shares it while it runs, and _cursor then rightly keeps none;
+    it is idle between tests, so unsharing it for one test is safe."""
+    shared = 0
+    while connection.allow_thread_sharing:
+        connection.dec_thread_sharing()
+        shared += 1
+    yield
+    for _ in range(shared):
+        connection.inc_thread_sharing()
+
+
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("unshared")
 def test_statements_share_one_cursor_until_the_connection_changes() -> None:
     _count()
     kept = sql._cursor()
