@@ -735,8 +735,8 @@ def test_staff_url_answers_each_actor_as_the_table_says(
 ) -> None:
     row = TABLE[(route, method)]
     expected = row.outcomes[actor]
-    # The catalogue's rows only: the others need no datasets, and the table is long.
-    # The catalogue's and the integrations' rows only: the others need none of their rows.
+    # Only the rows of the catalogue, the exchange and the integrations make their data: the
+    # others need none of it, and the table is long.
     opendata = request.getfixturevalue("opendata") if "/open-data/" in route else {}
     opendata |= request.getfixturevalue("exchange") if "/exchange/" in route else {}
     integration = request.getfixturevalue("integration") if "/integrations/" in route else {}

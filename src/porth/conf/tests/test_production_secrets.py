@@ -67,6 +67,7 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+@pytest.mark.server
 @pytest.mark.parametrize("command", ["serve", "run"])
 @pytest.mark.parametrize("missing", SECRETS)
 def test_the_server_refuses_to_start_without_a_secret(

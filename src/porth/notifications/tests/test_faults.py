@@ -176,6 +176,7 @@ def site(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Site]:
             running.kill_workers()
 
 
+@pytest.mark.workers
 def test_workers_killed_mid_batch_lose_nothing_and_send_nothing_twice(site: Site) -> None:
     site.run("make", str(MESSAGES))
     provider = Path(site.env["PORTH_FAKE_PROVIDER"])
