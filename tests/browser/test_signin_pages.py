@@ -1,7 +1,7 @@
 """Sign-in in a real browser: the start page's choice and the page when signing in fails,
 with JavaScript off, in Welsh, and axe-core on each (JavaScript on).
 
-The provider is the tests' OpenID provider on loopback (porth.signin.tests.provider)."""
+The provider is the tests' OpenID provider on loopback (porth.signin.demo_provider)."""
 
 import json
 import re
@@ -13,8 +13,8 @@ import pytest
 
 from porth.services import registry
 from porth.signin import keys, oidc
+from porth.signin.demo_provider import Provider
 from porth.signin.tests.conftest import SERVICE
-from porth.signin.tests.provider import Provider
 
 pytest.importorskip("playwright.sync_api", reason="needs Playwright")
 
