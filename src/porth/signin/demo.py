@@ -99,7 +99,9 @@ def start(var: Path, base_url: str, at_port: int) -> "demo_provider.Provider":
         people=PEOPLE,
     )
     base = base_url.rstrip("/")
-    provider.client.jwks_uri = f"{base}/sign-in/jwks.json"
+    # Porth's public keys, registered rather than fetched (demo_provider.Client.jwks says why).
+    private = json.loads(porth_keys(var).read_text())["keys"]
+    provider.client.jwks = {"keys": [jwk.import_key(k).as_dict(private=False) for k in private]}
     provider.client.backchannel_logout_uri = f"{base}/sign-in/back-channel-logout"
     provider.client.redirect_prefix = f"{base}/sign-in/callback"
     return provider.start(at_port)

@@ -140,7 +140,9 @@ def test_porth_run_configures_demo_sign_in_in_development(
     try:
         assert environ["PORTH_SIGNIN_ISSUER"] == provider.issuer
         assert environ["PORTH_SIGNIN_CLIENT_ID"] == provider.client.client_id
-        assert provider.client.jwks_uri == "http://127.0.0.1:8000/sign-in/jwks.json"
+        [registered] = provider.client.jwks["keys"]  # type: ignore[index]
+        assert "d" not in registered  # the public part only
+        assert registered["kid"] == keys._load(environ["PORTH_SIGNIN_KEYS"])[0].kid
         assert provider.client.backchannel_logout_uri.endswith("/sign-in/back-channel-logout")
         found = httpx.get(f"{provider.issuer}/.well-known/openid-configuration", timeout=5)
         assert found.json()["issuer"] == provider.issuer
