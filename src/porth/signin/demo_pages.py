@@ -36,6 +36,7 @@ def _page(title: str, body: str) -> str:
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        '<link rel="icon" href="data:,">'
         f"<title>{escape(title)} – Demo sign-in (not GOV.UK One Login)</title>"
         f"<style>{STYLE}</style></head><body>"
         "<header>Demo sign-in provider (not GOV.UK One Login)</header>"
