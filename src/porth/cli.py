@@ -14,8 +14,14 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from porth.supervise import supervise
+
+if TYPE_CHECKING:
+    from porth.signin.demo_provider import Provider
+
+VAR = Path(__file__).resolve().parents[2] / "var"  # the repository's, made by `porth run`
 
 
 def _django() -> None:
@@ -129,7 +135,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     """Everything a newcomer needs: database, services, assets, then the server."""
     from django.core.management import call_command
 
-    (Path(__file__).resolve().parents[2] / "var").mkdir(exist_ok=True)
+    VAR.mkdir(exist_ok=True)
     # Links in messages (resume a journey, reply to a request) lead to this server, also
     # when it is bound elsewhere than 127.0.0.1:8000; the worker inherits it.
     os.environ.setdefault("PORTH_BASE_URL", f"http://{args.bind}")
@@ -141,11 +147,38 @@ def cmd_run(args: argparse.Namespace) -> int:
     if cmd_load(argparse.Namespace(folder=None)) != 0:
         return 1
     call_command("demo")  # demo organisations and staff, and how to sign in as them
+    # A provider to sign in with as a demo citizen; it serves as long as this process does.
+    signin, _provider = _demo_signin(VAR)
+    if signin:
+        print(signin)
     call_command("performance_demo")  # figures for the performance dashboards
     call_command("opendata_demo")  # the catalogue: performance datasets and the council's own
     print(f"\nPorth is serving the example services on http://{args.bind}/\n")
     with _worker():
         return _serve(args.bind, args.workers)
+
+
+def _demo_signin(var: Path) -> tuple[str, "Provider | None"]:
+    """Start the demo OpenID provider in a thread of this process (which lives as long as the
+    server) and point the server's and worker's environment at it; say how to sign in.
+    Development only, and not if the user has configured a provider (porth.signin.demo)."""
+    from django.conf import settings
+
+    from porth.signin import demo
+
+    if not demo.wanted(os.environ, production=settings.PRODUCTION):
+        return "", None
+    base_url = os.environ["PORTH_BASE_URL"]
+    try:
+        provider = demo.start(var, base_url, demo.port(os.environ))
+    except OSError as error:
+        message = (
+            f"\nCitizen sign-in is off: the demo provider could not start ({error}). "
+            "Set PORTH_DEMO_SIGNIN_PORT to a free port (or 0).\n"
+        )
+        return message, None
+    os.environ.update(demo.environment(provider.issuer, var))
+    return demo.instructions(base_url, provider.issuer), provider
 
 
 @contextlib.contextmanager

@@ -1,7 +1,7 @@
 """Sign-in in a real browser: the start page's choice and the page when signing in fails,
 with JavaScript off, in Welsh, and axe-core on each (JavaScript on).
 
-The provider is the tests' OpenID provider on loopback (porth.signin.tests.provider)."""
+The provider is the tests' OpenID provider on loopback (porth.signin.demo_provider)."""
 
 import json
 import re
@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 
 from porth.services import registry
-from porth.signin import keys, oidc
+from porth.signin import demo, keys, oidc
+from porth.signin.demo_provider import Provider
 from porth.signin.tests.conftest import SERVICE
-from porth.signin.tests.provider import Provider
 
 pytest.importorskip("playwright.sync_api", reason="needs Playwright")
 
@@ -96,4 +96,35 @@ def test_sign_in_pages_are_accessible(
     # provider started) does not list in form-action; the page it comes back to:
     js_page.goto("/sign-in/signed-out")
     audit(f"signed out ({language})")
+    audit.assert_clean()
+
+
+def test_signing_in_as_a_demo_citizen_without_javascript(page: Any, provider: Provider) -> None:
+    provider.people = demo.PEOPLE  # the demo's page of citizens, as `porth run` starts it
+    page.goto(START)
+    page.get_by_role("button", name="Sign in with GOV.UK One Login").click()
+    assert page.get_by_role("heading", name="Sign in as a demo citizen").is_visible()
+    page.get_by_role("button", name="Continue").click()
+    assert page.get_by_role("link", name="Choose who to sign in as").is_visible()
+    page.get_by_label("Sam Taylor").check()
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url(re.compile(r"/services/optional-service/your-name$"))
+    page.goto(START)
+    assert page.get_by_role("button", name="Sign out").is_visible()
+
+
+def test_the_demo_providers_pages_are_accessible(
+    js_page: Any, audit: Any, provider: Provider
+) -> None:
+    provider.people = demo.PEOPLE
+    js_page.goto("/sign-in?next=/services/optional-service/")
+    js_page.wait_for_url(re.compile(r"/authorize\?"))
+    audit("demo provider: choose a citizen")
+    js_page.get_by_role("button", name="Continue").click()
+    audit("demo provider: nobody chosen")
+    js_page.get_by_label("Siân Evans").check()
+    js_page.get_by_role("button", name="Continue").click()
+    js_page.wait_for_url(re.compile(r"/services/optional-service/$"))
+    js_page.goto(provider.issuer)
+    audit("demo provider: home, one citizen signed in")
     audit.assert_clean()

@@ -10,8 +10,7 @@ import pytest
 
 from porth.services import registry
 from porth.signin import keys, oidc
-
-from .provider import Provider
+from porth.signin.demo_provider import Provider
 
 SERVICE = """
 slug: {slug}

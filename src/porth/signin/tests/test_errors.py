@@ -8,11 +8,11 @@ import httpx
 import pytest
 
 from porth.audit.models import AuditEvent
+from porth.signin.demo_provider import Provider, new_key
 from porth.signin.models import CitizenAccount
 from porth.submissions.models import Journey
 
 from .helpers import post_form, sign_in
-from .provider import Provider, new_key
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

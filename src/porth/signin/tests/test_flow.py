@@ -8,10 +8,10 @@ import pytest
 
 from porth.audit.models import AuditEvent
 from porth.signin import actions
+from porth.signin.demo_provider import Provider
 from porth.submissions.models import Journey
 
 from .helpers import only_account, open_sessions, post_form, sign_in
-from .provider import Provider
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -6,10 +6,10 @@ from typing import Any
 import httpx
 import pytest
 
+from porth.signin.demo_provider import Provider, new_key
 from porth.signin.models import CitizenSession
 
 from .helpers import open_sessions, sign_in
-from .provider import Provider, new_key
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -1,150 +1,57 @@
 """A real OpenID Connect provider on loopback, configured like GOV.UK One Login.
 
+It stands in for One Login in two places: the sign-in tests, and `porth run` (development
+only, porth.signin.demo), where a newcomer signs in as one of two made-up citizens.
+
 Built from Authlib's server components on Flask, served by Werkzeug in a thread:
 authorization code flow with PKCE required (S256), clients authenticated by private_key_jwt
 only (the assertion checked against the client's published JWKS, fetched over HTTP, and its
 jti refused if reused), ID tokens signed with ES256 (or RS256), userinfo, discovery, a JWKS
 whose keys can be rotated, end_session, and back-channel logout tokens sent on request.
 
-The "user" is whoever the test says (`provider.user`); there is no login form: the
-authorization endpoint approves at once, or refuses (`provider.deny`) as a citizen pressing
-"cancel" would.
+In tests the "user" is whoever the test says (`provider.user`): the authorization endpoint
+approves at once, or refuses (`provider.deny`) as a citizen pressing "cancel" would. With
+`people` (the demo), it shows a page of its own instead, where one picks a demo citizen (no
+password) or cancels; signing out there, or at end_session, sends Porth a back-channel
+logout token.
+
+Flask, Authlib and Werkzeug are imported only when a provider is made: nothing else in Porth
+needs them, and a server that never runs the demo never loads them.
 """
 
+import contextlib
 import secrets
 import threading
 import time
 import uuid
-from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
 import httpx
-from authlib.integrations.flask_oauth2 import AuthorizationServer, ResourceProtector, current_token
-from authlib.oauth2 import OAuth2Error
-from authlib.oauth2.rfc6749 import grants
-from authlib.oauth2.rfc6750 import BearerTokenValidator
-from authlib.oauth2.rfc7523 import JWTBearerClientAssertion
-from authlib.oauth2.rfc7636 import CodeChallenge
-from authlib.oidc.core.grants import OpenIDCode
-from flask import Flask, jsonify, redirect, request
 from joserfc import jwk, jwt
-from werkzeug.serving import make_server
+
+from . import demo_pages
+from .demo_records import Client, Code, Token, new_key
 
 LOGOUT_EVENT = "http://schemas.openid.net/event/backchannel-logout"
-
-
-def new_key(alg: str) -> jwk.ECKey | jwk.RSAKey:
-    key: jwk.ECKey | jwk.RSAKey = (
-        jwk.RSAKey.generate_key(2048, private=True)
-        if alg == "RS256"
-        else jwk.ECKey.generate_key("P-256", private=True)
-    )
-    key.ensure_kid()
-    return key
-
-
-@dataclass
-class Client:
-    client_id: str
-    jwks_uri: str = ""  # the relying party's published keys (Porth's /sign-in/jwks.json)
-
-    def get_client_id(self) -> str:
-        return self.client_id
-
-    def get_default_redirect_uri(self) -> str:
-        return ""
-
-    def get_allowed_scope(self, scope: str) -> str:
-        return " ".join(s for s in scope.split() if s in {"openid", "email", "phone"})
-
-    def check_redirect_uri(self, redirect_uri: str) -> bool:
-        # Loopback only: the tests' Porth runs on 127.0.0.1/localhost at a port of its own.
-        return redirect_uri.startswith(
-            ("http://127.0.0.1:", "http://localhost:", "http://testserver/")
-        )
-
-    def check_client_secret(self, client_secret: str) -> bool:
-        return False  # no shared secrets: private_key_jwt only, as One Login
-
-    def check_endpoint_auth_method(self, method: str, endpoint: str) -> bool:
-        return method == "private_key_jwt"
-
-    def check_response_type(self, response_type: str) -> bool:
-        return response_type == "code"
-
-    def check_grant_type(self, grant_type: str) -> bool:
-        return grant_type == "authorization_code"
-
-
-@dataclass
-class Code:
-    code: str
-    client_id: str
-    redirect_uri: str
-    scope: str
-    nonce: str
-    code_challenge: str
-    code_challenge_method: str
-    user: dict[str, Any]
-    sid: str
-    expires_at: float
-
-    def get_redirect_uri(self) -> str:
-        return self.redirect_uri
-
-    def get_scope(self) -> str:
-        return self.scope
-
-    def get_nonce(self) -> str:
-        return self.nonce
-
-    def get_auth_time(self) -> int:
-        return int(time.time())
-
-    def get_acr(self) -> None:
-        return None
-
-    def get_amr(self) -> None:
-        return None
-
-
-@dataclass
-class Token:
-    access_token: str
-    scope: str
-    user: dict[str, Any]
-    client: Client
-    issued_at: float = field(default_factory=time.time)
-
-    def check_client(self, client: Client) -> bool:
-        return client.client_id == self.client.client_id
-
-    def get_scope(self) -> str:
-        return self.scope
-
-    def get_expires_in(self) -> int:
-        return 180
-
-    def is_expired(self) -> bool:
-        return time.time() > self.issued_at + 180
-
-    def is_revoked(self) -> bool:
-        return False
-
-    def get_user(self) -> dict[str, Any]:
-        return self.user
-
-    def get_client(self) -> Client:
-        return self.client
 
 
 class Provider:
     """Start it with `start()`; its `issuer` is its address. Tests change its attributes."""
 
-    def __init__(self, *, alg: str = "ES256", client_id: str = "porth-test-client") -> None:
+    def __init__(
+        self,
+        *,
+        alg: str = "ES256",
+        client_id: str = "porth-test-client",
+        keys: list[jwk.ECKey | jwk.RSAKey] | None = None,
+        people: list[dict[str, str]] | None = None,
+    ) -> None:
         self.alg = alg
-        self.keys: list[jwk.ECKey | jwk.RSAKey] = [new_key(alg)]  # the first signs
+        self.keys: list[jwk.ECKey | jwk.RSAKey] = keys or [new_key(alg)]  # the first signs
+        # The demo's citizens (sub, name, email, phone_number): a page to choose one.
+        self.people = people or []
+        self.logouts_sent: list[httpx.Response] = []
         self.sign_with: jwk.ECKey | jwk.RSAKey | None = None  # a key not published (forgery)
         self.client = Client(client_id)
         self.user: dict[str, Any] = {
@@ -164,13 +71,17 @@ class Provider:
         self.tokens: dict[str, Token] = {}
         self.used_jtis: set[str] = set()
         self.sid = ""  # the provider's session id for the current user (set at authorize)
+        self.sessions: dict[str, str] = {}  # the demo's open sessions: sid → sub
         self.app = self._app()
         self._server: Any = None
 
     # --- running -----------------------------------------------------------------------
 
-    def start(self) -> "Provider":
-        self._server = make_server("127.0.0.1", 0, self.app, threaded=True)
+    def start(self, port: int = 0) -> "Provider":
+        """Serve on 127.0.0.1 (at `port`, or any free one) in a thread; OSError if taken."""
+        from werkzeug.serving import make_server
+
+        self._server = make_server("127.0.0.1", port, self.app, threaded=True)
         self.issuer = f"http://127.0.0.1:{self._server.server_port}"
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
         return self
@@ -217,10 +128,34 @@ class Provider:
         """POST a logout token to the relying party, as the provider would."""
         return httpx.post(url, data={"logout_token": token}, timeout=5)
 
+    def log_out_relying_party(self, *, sub: str | None = None, sid: str | None = None) -> None:
+        """A session here ended: tell the relying party, if it registered a logout URI."""
+        url = self.client.backchannel_logout_uri
+        if url:
+            # As a real provider: the relying party may be down; there is nothing to undo.
+            with contextlib.suppress(httpx.HTTPError):
+                self.logouts_sent.append(self.send_logout(url, self.logout_token(sub=sub, sid=sid)))
+
+    def person(self, sub: str) -> dict[str, str] | None:
+        return next((p for p in self.people if p["sub"] == sub), None)
+
     # --- the Flask app ------------------------------------------------------------------
 
-    def _app(self) -> Flask:
-        app = Flask("porth-test-provider")
+    def _app(self) -> Any:
+        from authlib.integrations.flask_oauth2 import (
+            AuthorizationServer,
+            ResourceProtector,
+            current_token,
+        )
+        from authlib.oauth2 import OAuth2Error
+        from authlib.oauth2.rfc6749 import grants
+        from authlib.oauth2.rfc6750 import BearerTokenValidator
+        from authlib.oauth2.rfc7523 import JWTBearerClientAssertion
+        from authlib.oauth2.rfc7636 import CodeChallenge
+        from authlib.oidc.core.grants import OpenIDCode
+        from flask import Flask, jsonify, redirect, request
+
+        app = Flask("porth-demo-provider")
         provider = self
         server = AuthorizationServer(
             app,
@@ -244,7 +179,7 @@ class Provider:
 
             def resolve_client_public_key(self, client: Client) -> jwk.KeySet:
                 # The relying party's published keys, read afresh (so its rotation shows).
-                keys = httpx.get(client.jwks_uri, timeout=5).json()
+                keys: Any = client.jwks or httpx.get(client.jwks_uri, timeout=5).json()
                 return jwk.KeySet.import_key_set(keys)
 
             def process_assertion_claims(self, assertion: str, resolve_key: Any) -> Any:
@@ -350,17 +285,47 @@ class Provider:
         def published_keys() -> Any:
             return jsonify(provider.jwks())
 
-        @app.get("/authorize")
+        @app.route("/authorize", methods=["GET", "POST"])
         def authorize() -> Any:
-            provider.authorize_requests.append(dict(request.args))
+            if request.method == "GET":
+                provider.authorize_requests.append(dict(request.args))
             try:
                 grant = server.get_consent_grant(end_user=dict(provider.user))
             except OAuth2Error as error:
                 return server.handle_error_response(None, error)
-            if provider.deny:
+            user = dict(provider.user)
+            if provider.people:  # the demo: the citizen picks who they are, or cancels
+                if request.method == "GET":
+                    return demo_pages.choose(provider.people, request.query_string.decode())
+                chosen = provider.person(request.form.get("person", ""))
+                if "cancel" in request.form:
+                    return server.create_authorization_response(grant=grant, grant_user=None)
+                if chosen is None:
+                    page = demo_pages.choose(provider.people, request.query_string.decode(), True)
+                    return page, 400
+                user = {k: chosen[k] for k in ("sub", "email", "phone_number")}
+                provider.sid = secrets.token_urlsafe(12)
+                provider.sessions[provider.sid] = user["sub"]
+            elif provider.deny:
                 return server.create_authorization_response(grant=grant, grant_user=None)
-            provider.sid = secrets.token_urlsafe(12)
-            return server.create_authorization_response(grant=grant, grant_user=dict(provider.user))
+            else:
+                provider.sid = secrets.token_urlsafe(12)
+            return server.create_authorization_response(grant=grant, grant_user=user)
+
+        @app.get("/")
+        def home() -> Any:
+            signed_in = set(provider.sessions.values())
+            return demo_pages.home(provider.people, signed_in, "signed-out" in request.args)
+
+        @app.post("/sign-out-everywhere")
+        def sign_out_everywhere() -> Any:
+            # One Login's "sign out of every service": Porth hears by back-channel logout.
+            sub = request.form.get("person", "")
+            if provider.person(sub) is None:
+                return demo_pages.home(provider.people, set(provider.sessions.values())), 400
+            provider.sessions = {s: u for s, u in provider.sessions.items() if u != sub}
+            provider.log_out_relying_party(sub=sub)
+            return redirect("/?signed-out=1", code=303)
 
         @app.post("/token")
         def token() -> Any:
@@ -385,7 +350,10 @@ class Provider:
             args = dict(request.args)
             provider.end_sessions.append(args)
             hint = args.get("id_token_hint", "")
-            jwt.decode(hint, jwk.KeySet(list[Any](provider.keys)))  # ours, or this raises
+            claims = jwt.decode(hint, jwk.KeySet(list[Any](provider.keys))).claims  # or raises
+            if provider.people and claims.get("sid") in provider.sessions:
+                del provider.sessions[claims["sid"]]
+                provider.log_out_relying_party(sid=claims["sid"])
             target = args["post_logout_redirect_uri"]
             return redirect(f"{target}?{urlencode({'state': args.get('state', '')})}")
 
