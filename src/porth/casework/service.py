@@ -15,6 +15,7 @@ from porth.utils.crypto import encrypt
 from .actions import event_context
 from .erasure import count_cases, erase_cases
 from .models import OPEN_STATUSES, Case, CaseEvent
+from .parts import register as register_case_part
 
 
 def add_event(case: Case, kind: str, detail: dict[str, Any] | None = None) -> CaseEvent:
@@ -39,4 +40,4 @@ def overdue_by_queue(
     return {slug: n for slug, n in rows}
 
 
-__all__ = ["add_event", "count_cases", "erase_cases", "overdue_by_queue"]
+__all__ = ["add_event", "count_cases", "erase_cases", "overdue_by_queue", "register_case_part"]

@@ -11,16 +11,19 @@ from datetime import date
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.html import format_html
+from markupsafe import Markup
 
 from porth.accounts.models import Organisation
 from porth.accounts.service import organisation_id
+from porth.services import service as services
 from porth.services.service import Definition, Page, engine
 from porth.submissions.models import Journey
 from porth.submissions.service import Prefilled
 
 from . import actions
 from .client import ExchangeError, Refused, call
-from .models import Consent, Outcome, Partner
+from .models import Consent, Outcome, Partner, PrefilledAnswer
 
 
 def journey_reference(journey: Journey) -> str:
@@ -134,3 +137,33 @@ class ExchangePrefiller:
 def on_submitted(sender: Any, *, submission: Any, answers: dict[str, Any], **kwargs: Any) -> None:
     """porth.submissions' `submitted` signal (inside its transaction)."""
     actions.attach_to_submission(submission, answers)
+
+
+def case_part(case: Any) -> Markup | None:
+    """ "Answers from other organisations" on the case's page (staff: English)."""
+    fetched = list(PrefilledAnswer.objects.filter(submission_id=case.submission_id).order_by("id"))
+    if not fetched:
+        return None
+    definition = services.get(case.service)
+    known = definition.questions if definition is not None else {}
+    names = {slug: provider_name(slug) for slug in {answer.provider for answer in fetched}}
+    rows = Markup("").join(
+        format_html(
+            '<div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">{}</dt>'
+            '<dd class="govuk-summary-list__value">From {} ({}), message <code>{}</code>. {}'
+            "</dd></div>",
+            (known[answer.field][1].summary_label or known[answer.field][1].label).en
+            if answer.field in known
+            else answer.field,
+            names[answer.provider],
+            answer.exchange_service,
+            answer.message_id,
+            "Changed by the applicant." if answer.changed else "Not changed by the applicant.",
+        )
+        for answer in fetched
+    )
+    return format_html(
+        '<h2 class="govuk-heading-m" id="prefilled">Answers from other organisations</h2>'
+        '<dl class="govuk-summary-list govuk-!-margin-bottom-9">{}</dl>',
+        rows,
+    )

@@ -25,6 +25,8 @@ start: {{body: {{en: Use this service to test., cy: Defnyddiwch y gwasanaeth hwn
 declaration: {{body: {{en: It is true., cy: Mae'n wir.}}}}
 confirmation: {{body: {{en: We will reply., cy: Byddwn yn ateb.}}}}
 sign_in: optional
+on_submit:
+  - case: {{queue: applications, queue_name: {{en: Applications}}, name: full_name}}
 pages:
   - id: email
     fields:

@@ -11,7 +11,9 @@ import pytest
 from django.test import Client
 
 from porth.applications.tests.helpers import citizen, sign_in
+from porth.accounts.models import Role
 from porth.audit.models import AuditEvent
+from porth.casework.tests.helpers import signed_in, staff
 from porth.exchange import actions, partners, transport
 from porth.exchange.models import Consent, MessageLog, Outcome, Partner, PrefilledAnswer
 from porth.services import registry
@@ -81,6 +83,13 @@ def test_fetched_answers_are_shown_changeable_and_sent_with_their_source(two: Pa
     assert all(row.value is None and row.journey_id is None for row in rows.values())
     assert {row.message_id for row in rows.values()} == {consent.message_id}
     assert Consent.objects.get().submission == submission
+
+    # The caseworker sees where the answers came from.
+    caseworker = signed_in(staff((two.caller, Role.CASEWORKER)))
+    page = caseworker.get(f"/staff/cases/{submission.reference}").content.decode()
+    assert "Answers from other organisations" in page
+    assert "From Benefits Agency (benefits)" in page and consent.message_id in page
+    assert "Changed by the applicant." in page and "Not changed by the applicant." in page
 
 
 def test_no_means_no_call_and_the_page_as_usual(two: Pair) -> None:
