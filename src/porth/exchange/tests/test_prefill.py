@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from porth.applications.tests.helpers import citizen, sign_in
 from porth.accounts.models import Role
+from porth.applications.tests.helpers import citizen, sign_in
 from porth.audit.models import AuditEvent
 from porth.casework.tests.helpers import signed_in, staff
 from porth.exchange import actions, partners, transport
