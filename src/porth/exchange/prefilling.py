@@ -11,7 +11,6 @@ from datetime import date
 from typing import Any
 
 from django.db.models import QuerySet
-from django.utils.html import format_html
 from markupsafe import Markup
 
 from porth.accounts.models import Organisation
@@ -148,10 +147,11 @@ def case_part(case: Any) -> Markup | None:
     known = definition.questions if definition is not None else {}
     names = {slug: provider_name(slug) for slug in {answer.provider for answer in fetched}}
     rows = Markup("").join(
-        format_html(
+        Markup(
             '<div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">{}</dt>'
             '<dd class="govuk-summary-list__value">From {} ({}), message <code>{}</code>. {}'
-            "</dd></div>",
+            "</dd></div>"
+        ).format(
             (known[answer.field][1].summary_label or known[answer.field][1].label).en
             if answer.field in known
             else answer.field,
@@ -162,8 +162,7 @@ def case_part(case: Any) -> Markup | None:
         )
         for answer in fetched
     )
-    return format_html(
+    return Markup(
         '<h2 class="govuk-heading-m" id="prefilled">Answers from other organisations</h2>'
-        '<dl class="govuk-summary-list govuk-!-margin-bottom-9">{}</dl>',
-        rows,
-    )
+        '<dl class="govuk-summary-list govuk-!-margin-bottom-9">{}</dl>'
+    ).format(rows)

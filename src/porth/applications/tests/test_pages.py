@@ -149,9 +149,11 @@ def test_the_list_costs_the_same_queries_however_many_applications(
     answer(client, "name", {"full_name": "Unfinished"})
     with CaptureQueriesContext(connection) as many:
         page = client.get("/your-applications").content.decode()
-    assert page.count('href="/your-applications/') == 6
-    # The citizen, their submissions with their cases, their journeys in progress.
-    assert len(one) == len(many) == 3, [q["sql"] for q in many.captured_queries]
+    # Five applications and "Continue"'s form, and "who has asked about you" (exchange's part).
+    assert page.count('href="/your-applications/') == 7
+    # The citizen, their submissions with their cases, their journeys in progress, and the
+    # consents they gave ("tell us once": exchange's part).
+    assert len(one) == len(many) == 4, [q["sql"] for q in many.captured_queries]
 
 
 def test_a_signed_in_citizen_has_a_link_to_their_applications_anonymous_ones_do_not(

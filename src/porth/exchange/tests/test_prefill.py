@@ -176,3 +176,93 @@ def test_welsh(two: Pair) -> None:
     client.post(f"{BASE}/email?lang=cy", {"email": EMAIL})
     page = client.get(f"{BASE}/your-benefits/consent?lang=cy").content.decode()
     assert "a ydych yn cael Credyd Pensiwn" in page
+
+
+# --- Who has asked about me, and the consents on Your applications --------------------------
+
+
+def test_the_data_tracker_lists_the_citizens_own_calls_in_words(two: Pair) -> None:
+    jo, sam = citizen(), citizen()
+    jo_client, sam_client = sign_in(Client(), jo), sign_in(Client(), sam)
+    for client in (jo_client, sam_client):
+        to_consent(client)
+        client.post(f"{BASE}/your-benefits/consent", {"consent": "yes"})
+    page = jo_client.get("/your-applications/who-used-your-data").content.decode()
+    assert "1 request" in page
+    assert "Borough Council" in page and "Benefits Agency" in page
+    assert "Benefits received" in page  # the exchange service's name
+    assert "Apply for Council Tax Reduction" in page  # what for: the citizen's service
+    assert "so you do not have to tell us again" in page
+    assert "Answered" in page and "Not sent" in page
+    send(jo_client, full_name="Jo Bloggs", gets_pension_credit="yes")
+    reference = Submission.objects.get(citizen=jo).reference
+    page = jo_client.get("/your-applications/who-used-your-data").content.decode()
+    assert reference in page and "Not sent" not in page
+    assert Submission.objects.get(citizen=jo).reference not in (
+        sam_client.get("/your-applications/who-used-your-data").content.decode()
+    )
+
+
+def test_the_data_tracker_is_paginated_newest_first(two: Pair) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from porth.exchange import log
+
+    jo = citizen()
+    start = timezone.now() - timedelta(days=1)
+    for n in range(21):
+        log.append(
+            two.caller,
+            at=start + timedelta(minutes=n),
+            message_id=f"m-{n}",
+            direction="out",
+            caller=two.caller.slug,
+            provider=PROVIDER,
+            service="benefits",
+            purpose="council-tax-reduction",
+            reference=f"REF-{n:02d}",
+            outcome=Outcome.REFUSED if n == 0 else Outcome.ANSWERED,
+            citizen=jo,
+        )
+    client = sign_in(Client(), jo)
+    first = client.get("/your-applications/who-used-your-data").content.decode()
+    assert "21 requests" in first and "REF-20" in first and "REF-00" not in first
+    assert 'href="?page=2"' in first and "govuk-pagination" in first
+    second = client.get("/your-applications/who-used-your-data?page=2").content.decode()
+    assert "REF-00" in second and "REF-01" not in second
+    assert "Council tax reduction" in second and "Refused" in second  # purpose in words
+    assert client.get("/your-applications/who-used-your-data?page=x").status_code == 200
+
+
+def test_the_data_tracker_asks_to_sign_in(two: Pair) -> None:
+    response = Client().get("/your-applications/who-used-your-data")
+    assert response.status_code == 200
+    assert "If you sign in when you apply" in response.content.decode()
+
+
+def test_consents_are_listed_and_can_be_withdrawn(two: Pair) -> None:
+    jo = citizen()
+    client = sign_in(Client(), jo)
+    to_consent(client)
+    client.post(f"{BASE}/your-benefits/consent", {"consent": "yes"})
+    consent = Consent.objects.get()
+    page = client.get("/your-applications").content.decode()
+    assert "Information we got from other organisations" in page
+    assert "whether you get Pension Credit" in page and "Benefits Agency" in page
+    url = f"/your-applications/consents/{consent.pk}/withdraw"
+    assert url in page and "/your-applications/who-used-your-data" in page
+    confirm = client.get(url).content.decode()
+    assert "Are you sure you want to withdraw your consent?" in confirm
+    assert "Answers you have already sent stay with your application." in confirm
+    # Someone else's consent is not found.
+    assert sign_in(Client(), citizen()).post(url).status_code == 404
+    assert Consent.objects.get().withdrawn_at is None
+    response = client.post(url)
+    assert response.status_code == 303
+    assert Consent.objects.get().withdrawn_at is not None
+    assert "Withdrawn on" in client.get("/your-applications").content.decode()
+    assert AuditEvent.objects.filter(action="prefill.consent_withdrawn").count() == 1
+    # The journey in progress asks again.
+    assert client.get(f"{BASE}/your-benefits").headers["Location"].endswith("/consent")
