@@ -13,7 +13,10 @@ class ExchangeConfig(AppConfig):
         from porth.submissions.service import register_prefiller
         from porth.submissions.signals import submitted
 
-        from . import checks  # noqa: F401 - registers the system checks
+        from . import (
+            checks,  # noqa: F401 - registers the system checks
+            demo,
+        )
         from .prefilling import ExchangePrefiller, case_part, on_submitted
         from .tasks import forget_old_message_ids
 
@@ -24,3 +27,4 @@ class ExchangeConfig(AppConfig):
         register_prefiller(ExchangePrefiller())
         submitted.connect(on_submitted, dispatch_uid="exchange.prefill")
         register_case_part("exchange.prefilled", case_part)
+        demo.register()  # the demo's made-up Pension Credit query (not in production)
