@@ -19,7 +19,7 @@ from porth.submissions.models import Submission
 
 from . import actions
 from .models import Consent
-from .prefilling import provider_name
+from .prefilling import organisation_names
 
 MAX_LISTED = 100
 
@@ -42,7 +42,7 @@ def consents_of(citizen: CitizenAccount) -> list[GivenConsent]:
         .select_related("submission")
         .order_by("-decided_at", "-id")[:MAX_LISTED]
     )
-    names = {slug: provider_name(slug) for slug in {c.provider for c in found}}
+    names = organisation_names({c.provider for c in found})
     return [
         GivenConsent(
             id=c.pk,

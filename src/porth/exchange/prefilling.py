@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import get_language
 from markupsafe import Markup
 
 from porth.accounts.models import Organisation
@@ -32,12 +33,20 @@ def journey_reference(journey: Journey) -> str:
     return "J-" + hashlib.sha256(journey.pk.encode()).hexdigest()[:12].upper()
 
 
+def organisation_names(slugs: set[str]) -> dict[str, str]:
+    """Organisations' names in the page's language: an organisation of this Porth by its
+    own (Welsh) name, a partner on another Porth by the name it was registered with."""
+    welsh = get_language() == "cy"
+    names = dict(Partner.objects.filter(slug__in=slugs).values_list("slug", "name"))
+    for slug, name, name_cy in Organisation.objects.filter(slug__in=slugs).values_list(
+        "slug", "name", "name_cy"
+    ):
+        names[slug] = name_cy if welsh and name_cy else name
+    return {slug: str(names.get(slug, slug)) for slug in slugs}
+
+
 def provider_name(organisation: str) -> str:
-    found = Partner.objects.filter(slug=organisation).values_list("name", flat=True).first()
-    if found:
-        return str(found)
-    name = Organisation.objects.filter(slug=organisation).values_list("name", flat=True).first()
-    return str(name) if name else organisation
+    return organisation_names({organisation})[organisation]
 
 
 def _consents(journey: Journey, page: Page) -> QuerySet[Consent]:
@@ -145,7 +154,7 @@ def case_part(case: Any) -> Markup | None:
         return None
     definition = services.get(case.service)
     known = definition.questions if definition is not None else {}
-    names = {slug: provider_name(slug) for slug in {answer.provider for answer in fetched}}
+    names = organisation_names({answer.provider for answer in fetched})
     rows = Markup("").join(
         Markup(
             '<div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">{}</dt>'

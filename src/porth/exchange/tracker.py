@@ -13,10 +13,10 @@ from datetime import datetime
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from porth.accounts.models import Organisation
 from porth.services import service as services
 
-from .models import Consent, ExchangeService, MessageLog, Outcome, Partner
+from .models import Consent, ExchangeService, MessageLog, Outcome
+from .prefilling import organisation_names
 
 
 @dataclass(frozen=True)
@@ -29,13 +29,6 @@ class Call:
     reason: str  # the reason the citizen was given ("" if none)
     reference: str  # the application's reference ("" if not sent)
     outcome: str  # in words
-
-
-def _names(slugs: set[str]) -> dict[str, str]:
-    names = dict(Partner.objects.filter(slug__in=slugs).values_list("slug", "name"))
-    for slug, name in Organisation.objects.filter(slug__in=slugs).values_list("slug", "name"):
-        names.setdefault(slug, name)
-    return names
 
 
 def _purpose_words(slug: str) -> str:
@@ -57,7 +50,7 @@ def describe(entries: list[MessageLog]) -> list[Call]:
     if not entries:
         return []
     slugs = {e.caller for e in entries} | {e.provider for e in entries}
-    names = _names(slugs)
+    names = organisation_names(slugs)
     services_named = {
         (org, slug): name
         for org, slug, name in ExchangeService.objects.filter(
