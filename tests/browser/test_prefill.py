@@ -115,7 +115,7 @@ def test_a_partner_that_cannot_answer_leaves_the_page_usable(
     expect(page.locator("#prefill-notice")).to_have_text(failed % {"organisation": agency})
     page.locator('input[name="gets_pension_credit"][value="yes"]').check()
     act.press(page, "Continue", language)
-    page.wait_for_url(re.compile(rf"/services/{SLUG}/your-email$"))
+    page.wait_for_url(re.compile(rf"/services/{SLUG}/contact-details$"))
 
 
 @pytest.mark.parametrize("language", ["en", "cy"])
