@@ -35,13 +35,15 @@ class GivenConsent:
     reference: str  # the application it went with ("" if not sent)
 
 
-def consents_of(citizen: CitizenAccount) -> list[GivenConsent]:
-    """The consents the citizen gave, newest first (refusals are not consents to list)."""
-    found = list(
-        Consent.objects.filter(citizen=citizen, given=True)
-        .select_related("submission")
-        .order_by("-decided_at", "-id")[:MAX_LISTED]
-    )
+def consents_of(
+    citizen: CitizenAccount, submission: Submission | None = None
+) -> list[GivenConsent]:
+    """The consents the citizen gave (for one application, if given), newest first
+    (refusals are not consents to list)."""
+    chosen = Consent.objects.filter(citizen=citizen, given=True)
+    if submission is not None:
+        chosen = chosen.filter(submission=submission)
+    found = list(chosen.select_related("submission").order_by("-decided_at", "-id")[:MAX_LISTED])
     names = organisation_names({c.provider for c in found})
     return [
         GivenConsent(
@@ -93,4 +95,13 @@ class ConsentsSection:
     def on_application(
         self, request: HttpRequest, citizen: CitizenAccount, submission: Submission
     ) -> Markup | None:
-        return None
+        consents = consents_of(citizen, submission)
+        if not consents:
+            return None
+        return Markup(
+            render_to_string(
+                "applications/consents_section.html",
+                {"consents": consents, "day": _day, "one_application": True},
+                request=request,
+            )
+        )

@@ -181,14 +181,15 @@ def test_journeys_in_progress_are_listed_with_a_continue_button(service: Any) ->
     assert journey.pk not in page  # the journey's id is the key to it: never shown
 
 
-def test_an_application_page_costs_four_queries(service: Any, analytics_batched: None) -> None:
+def test_an_application_page_costs_five_queries(service: Any, analytics_batched: None) -> None:
     client = sign_in(Client(), citizen())
     reference = apply(client)
     client.get(f"/your-applications/{reference}")  # the stored definition, parsed once
     with CaptureQueriesContext(connection) as queries:
         assert client.get(f"/your-applications/{reference}").status_code == 200
-    # The citizen; the submission with its case; the case's events; the messages.
-    assert len(queries) == 4, [q["sql"] for q in queries.captured_queries]
+    # The citizen; the submission with its case; the case's events; the messages; the
+    # consents given for it ("tell us once": exchange's part).
+    assert len(queries) == 5, [q["sql"] for q in queries.captured_queries]
 
 
 def test_links_to_this_site_in_messages_are_links_and_others_are_text(settings: Any) -> None:

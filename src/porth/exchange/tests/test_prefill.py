@@ -198,6 +198,8 @@ def test_the_data_tracker_lists_the_citizens_own_calls_in_words(two: Pair) -> No
     reference = Submission.objects.get(citizen=jo).reference
     page = jo_client.get("/your-applications/who-used-your-data").content.decode()
     assert reference in page and "Not sent" not in page
+    application = jo_client.get(f"/your-applications/{reference}").content.decode()
+    assert "For this application, you agreed that we could ask" in application
     assert Submission.objects.get(citizen=jo).reference not in (
         sam_client.get("/your-applications/who-used-your-data").content.decode()
     )
