@@ -153,6 +153,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(signin)
     call_command("performance_demo")  # figures for the performance dashboards
     call_command("opendata_demo")  # the catalogue: performance datasets and the council's own
+    call_command("exchange_demo")  # a second organisation to prefill from ("tell us once")
     print(f"\nPorth is serving the example services on http://{args.bind}/\n")
     with _worker():
         return _serve(args.bind, args.workers)

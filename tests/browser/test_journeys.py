@@ -169,7 +169,7 @@ def test_change_link_on_check_answers_comes_back_to_check_answers(page, journeys
     [
         ("en", "pothole", "report-a-road-problem"),
         ("en", "blue badge", "apply-for-a-blue-badge"),
-        ("cy", "treth gyngor", "council-tax-single-person-discount"),
+        ("cy", "treth gyngor person sengl", "council-tax-single-person-discount"),
     ],
 )
 def test_catalogue_search_finds_the_service(page, act, words, language, words_typed, slug):

@@ -6,5 +6,15 @@ from . import views
 urlpatterns = [
     path("your-applications", views.your_applications, name="your-applications"),
     path("your-applications/continue", views.continue_journey, name="your-applications-continue"),
+    path(
+        "your-applications/who-used-your-data",
+        views.who_used_your_data,
+        name="who-used-your-data",
+    ),
+    path(
+        "your-applications/consents/<int:consent_id>/withdraw",
+        views.withdraw_consent,
+        name="withdraw-consent",
+    ),
     path("your-applications/<str:reference>", views.application, name="your-application"),
 ]

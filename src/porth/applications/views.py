@@ -6,14 +6,17 @@ not theirs (or does not exist) is "Page not found", never a hint that it exists.
 """
 
 from datetime import datetime
+from typing import Any
 
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from porth.exchange import service as exchange
 from porth.signin import service as signin
 from porth.signin.service import current_citizen
 from porth.submissions import service as submissions
@@ -23,6 +26,7 @@ from . import reading, sections
 from .text import paragraphs
 
 REFERENCE_CHARS = 20  # Submission.reference's length: anything longer was never one
+CALLS_PER_PAGE = 20
 
 
 def day(moment: datetime) -> str:
@@ -110,3 +114,65 @@ def continue_journey(request: HttpRequest) -> HttpResponse:
     if opened is None:
         raise Http404
     return opened
+
+
+@no_store
+@require_safe
+def who_used_your_data(request: HttpRequest) -> HttpResponse:
+    """Every exchange call made about the signed-in citizen, newest first, a page at a time
+    (as Estonia's Data Tracker shows)."""
+    citizen = current_citizen(request)
+    if citizen is None:
+        return _sign_in(request)
+    paginator = Paginator(exchange.calls_about(citizen), CALLS_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page", "1")[:6])
+    return render(
+        request,
+        "applications/who_used_your_data.html",
+        {
+            "calls": exchange.describe(list(page.object_list)),
+            "total": paginator.count,
+            "pagination": _pagination(page.number, paginator.num_pages),
+            "back_url": reverse("your-applications"),
+            **DATES,
+        },
+    )
+
+
+def _pagination(number: int, pages: int) -> dict[str, Any]:
+    """GOV.UK pagination: the first, last and nearby pages, "…" between."""
+    if pages <= 1:
+        return {}
+    shown = sorted({1, pages, number - 1, number, number + 1} & set(range(1, pages + 1)))
+    items: list[dict[str, Any]] = []
+    for n in shown:
+        if items and n - items[-1].get("number", n) > 1:
+            items.append({"ellipsis": True})
+        items.append({"number": n, "href": f"?page={n}", "current": n == number})
+    return {
+        "items": items,
+        "previous": {"href": f"?page={number - 1}"} if number > 1 else None,
+        "next": {"href": f"?page={number + 1}"} if number < pages else None,
+    }
+
+
+@no_store
+@require_http_methods(["GET", "HEAD", "POST"])
+def withdraw_consent(request: HttpRequest, consent_id: int) -> HttpResponse:
+    """ "Withdraw consent": what it does and does not do, then a button (a POST)."""
+    citizen = current_citizen(request)
+    if citizen is None:
+        return _sign_in(request)
+    consent = exchange.find_consent(citizen, consent_id)
+    if consent is None:
+        raise Http404  # not theirs, or never was
+    back = reverse("your-applications") + "#consents"
+    if request.method == "POST" or consent.withdrawn_at is not None:
+        if request.method == "POST":
+            exchange.withdraw(citizen, consent_id)
+        return HttpResponseRedirect(back, status=303)
+    return render(
+        request,
+        "applications/withdraw_consent.html",
+        {"consent": consent, "back_url": back, **DATES},
+    )

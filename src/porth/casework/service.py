@@ -26,6 +26,7 @@ from .actions import (
 )
 from .erasure import count_cases, erase_cases
 from .models import OPEN_STATUSES, Case, CaseEvent
+from .parts import register as register_case_part
 
 
 def add_event(case: Case, kind: str, detail: dict[str, Any] | None = None) -> CaseEvent:
@@ -62,6 +63,7 @@ __all__ = [
     "count_cases",
     "erase_cases",
     "overdue_by_queue",
+    "register_case_part",
     "reject",
     "request_information",
     "resume",

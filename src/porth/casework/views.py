@@ -22,7 +22,7 @@ from porth.services import service as services
 from porth.submissions.models import Channel
 from porth.submissions.service import read_answers
 
-from . import actions, display, queries
+from . import actions, display, parts, queries
 from .forms import FilterForm
 from .models import Case, Queue, Status
 from .transitions import available
@@ -235,6 +235,7 @@ def _show(
             "erased_at": case.submission.erased_at,
             "name": display.applicant_name(case.submission, answers),
             "rows": display.answer_rows(case.submission, answers),
+            "parts": parts.render(case),
             "service": display.service_name(case.service),
             "channel": Channel(case.channel).label
             if case.channel in Channel.values

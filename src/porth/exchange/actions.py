@@ -4,6 +4,7 @@ Only a service owner of the organisation that publishes an exchange service gran
 revokes access to it.
 """
 
+import json
 from typing import Any
 
 from django.db import transaction
@@ -14,9 +15,12 @@ from django.utils.text import slugify
 from porth.accounts.models import Organisation, Role, User
 from porth.accounts.service import has_role
 from porth.audit.service import record
+from porth.signin.models import CitizenAccount
+from porth.submissions.models import Journey, Submission
+from porth.utils import crypto
 
 from . import keys
-from .models import ExchangeService, Grant, Handler, SigningKey
+from .models import Consent, ExchangeService, Grant, Handler, PrefilledAnswer, SigningKey
 
 
 class NotAllowed(Exception):
@@ -153,3 +157,129 @@ def retire_key(key: SigningKey) -> None:
             unsigned_label="system",
             data={"kid": key.kid},
         )
+
+
+# --- "Tell us once" (docs/prefill.md) ------------------------------------------------------
+
+
+def record_consent(
+    *,
+    journey: Journey,
+    citizen: CitizenAccount | None,
+    caller: Organisation,
+    service: str,
+    page: str,
+    provider: str,
+    exchange_service: str,
+    purpose: str,
+    what: str,
+    why: str,
+    language: str,
+    given: bool,
+) -> Consent:
+    """The citizen's answer to "may we get your details from <provider>?", with the words
+    they were shown, audited as the calling organisation's."""
+    with transaction.atomic():
+        consent = Consent.objects.create(
+            journey=journey,
+            citizen=citizen,
+            service=service,
+            page=page,
+            caller=caller.slug,
+            provider=provider,
+            exchange_service=exchange_service,
+            purpose=purpose,
+            what=what,
+            why=why,
+            language=language,
+            given=given,
+            decided_at=timezone.now(),
+        )
+        record(
+            "prefill.consent_given" if given else "prefill.consent_refused",
+            organisation=caller,
+            obj=consent,
+            data={
+                "service": service,
+                "page": page,
+                "provider": provider,
+                "exchange_service": exchange_service,
+                "purpose": purpose,
+                "signed_in": citizen is not None,
+            },
+        )
+    return consent
+
+
+def _digest(value: Any) -> str:
+    """A keyed hash of an answer: enough to tell later whether the citizen changed it."""
+    text = json.dumps(value, sort_keys=True, default=str)
+    return crypto.keyed_hash(text, purpose="prefill")
+
+
+def keep_fetched(
+    consent: Consent, *, message_id: str, outcome: str, values: dict[str, Any]
+) -> None:
+    """The call a consent allowed: how it ended and the answers it gave (encrypted, until
+    the journey is sent)."""
+    with transaction.atomic():
+        consent.message_id, consent.outcome = message_id, outcome
+        consent.save(update_fields=["message_id", "outcome"])
+        for field, value in values.items():
+            blob, key_id = crypto.encrypt(value, context=f"prefill:{consent.pk}:{field}")
+            PrefilledAnswer.objects.create(
+                consent=consent,
+                journey_id=consent.journey_id,
+                field=field,
+                provider=consent.provider,
+                exchange_service=consent.exchange_service,
+                message_id=message_id,
+                value=blob,
+                key_id=key_id,
+                digest=_digest(value),
+            )
+
+
+def read_fetched(answer: PrefilledAnswer) -> Any:
+    if answer.value is None:
+        return None
+    return crypto.decrypt(
+        answer.value, answer.key_id, context=f"prefill:{answer.consent_id}:{answer.field}"
+    )
+
+
+def withdraw_consent(consent: Consent, *, citizen: CitizenAccount) -> None:
+    """Never use this consent again: a journey in progress asks again, and answers fetched
+    but not yet sent are forgotten. Answers already sent stay with the application."""
+    if consent.citizen_id != citizen.pk:
+        raise NotAllowed("Only the citizen who gave a consent may withdraw it")
+    with transaction.atomic():
+        locked = Consent.objects.select_for_update().get(pk=consent.pk)
+        if locked.withdrawn_at is not None:
+            return
+        locked.withdrawn_at = consent.withdrawn_at = timezone.now()
+        locked.save(update_fields=["withdrawn_at"])
+        PrefilledAnswer.objects.filter(consent=locked, submission=None).delete()
+        record(
+            "prefill.consent_withdrawn",
+            organisation=Organisation.objects.filter(slug=locked.caller).first(),
+            obj=locked,
+            data={"provider": locked.provider, "exchange_service": locked.exchange_service},
+        )
+
+
+def attach_to_submission(submission: Submission, answers: dict[str, Any]) -> None:
+    """The journey was sent (inside its transaction): its consents and fetched answers now
+    belong to the application, with whether the citizen changed each fetched answer."""
+    journey_id = submission.journey_id
+    if journey_id is None:
+        return
+    Consent.objects.filter(journey_id=journey_id).update(submission=submission)
+    fetched = PrefilledAnswer.objects.filter(journey_id=journey_id, consent__withdrawn_at=None)
+    for answer in fetched:
+        if answer.field not in answers:  # not on the route in the end: not part of it
+            answer.delete()
+            continue
+        answer.changed = _digest(answers[answer.field]) != answer.digest
+        answer.submission, answer.journey, answer.value, answer.key_id = submission, None, None, ""
+        answer.save(update_fields=["changed", "submission", "journey", "value", "key_id"])

@@ -200,3 +200,83 @@ class LogHead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation_id}: {self.count} entries, head {self.hash[:12]}"
+
+
+class Consent(models.Model):
+    """A citizen's answer to "may we get your details from <organisation>?" before a
+    prefilled page ("tell us once", docs/prefill.md), with the words they were shown.
+    Nothing is fetched without a given consent; a withdrawn one is never used again."""
+
+    journey = models.ForeignKey(
+        "submissions.Journey", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Set when the journey is sent: the application the answers went with.
+    submission = models.ForeignKey(
+        "submissions.Submission",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="consents",
+    )
+    citizen = models.ForeignKey(
+        "signin.CitizenAccount",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="consents",
+    )
+    service = models.SlugField(max_length=80)  # the definition's (the citizen's service)
+    page = models.CharField(max_length=60)
+    caller = models.SlugField(max_length=80)  # the organisation that asks
+    provider = models.SlugField(max_length=80)
+    exchange_service = models.SlugField(max_length=80)
+    purpose = models.SlugField(max_length=80)
+    # The words asked, in the language they were asked in.
+    what = models.TextField()
+    why = models.TextField()
+    language = models.CharField(max_length=2, default="en")
+    given = models.BooleanField()
+    decided_at = models.DateTimeField()
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    # The call the consent allowed (given only): its message id and how it ended.
+    message_id = models.CharField(max_length=100, blank=True)
+    outcome = models.CharField(max_length=12, choices=Outcome.choices, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["journey", "page"], name="exchange_consent_journey"),
+            models.Index(fields=["message_id"], name="exchange_consent_message"),
+        ]
+
+    def __str__(self) -> str:
+        return f"consent to ask {self.provider}/{self.exchange_service} ({self.given})"
+
+
+class PrefilledAnswer(models.Model):
+    """One answer fetched for a journey's page: where it came from, and (once sent) whether
+    the citizen changed it. The value is kept encrypted only until the journey is sent (it
+    is then in the submission's answers); after that only a keyed hash of it remains."""
+
+    consent = models.ForeignKey(Consent, on_delete=models.CASCADE, related_name="answers")
+    # Deleted with an unsent journey; cut loose (None) when the journey is sent.
+    journey = models.ForeignKey(
+        "submissions.Journey", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    submission = models.ForeignKey(
+        "submissions.Submission",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="prefilled_answers",
+    )
+    field = models.CharField(max_length=60)
+    provider = models.SlugField(max_length=80)
+    exchange_service = models.SlugField(max_length=80)
+    message_id = models.CharField(max_length=100)
+    value = models.BinaryField(null=True, blank=True)  # encrypted; None once sent
+    key_id = models.CharField(max_length=32, blank=True)
+    digest = models.CharField(max_length=64)  # keyed hash of the value fetched
+    changed = models.BooleanField(null=True, blank=True)  # None until sent
+
+    def __str__(self) -> str:
+        return f"{self.field} from {self.provider}/{self.exchange_service}"

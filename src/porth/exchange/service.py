@@ -17,9 +17,11 @@ from django.db.models import QuerySet
 
 from porth.signin.models import CitizenAccount
 
+from .citizen import ConsentsSection, GivenConsent, consents_of, find_consent, withdraw
 from .client import ExchangeError, Refused, Reply, Unavailable, call
 from .handlers import fields_of
 from .models import ExchangeService, MessageLog
+from .tracker import Call, describe
 
 
 def calls_about(citizen: CitizenAccount) -> QuerySet[MessageLog]:
@@ -74,13 +76,20 @@ def find_offer(provider: str, slug: str) -> Offer | None:
 
 
 __all__ = [
+    "Call",
+    "ConsentsSection",
     "ExchangeError",
+    "GivenConsent",
     "Offer",
     "Refused",
     "Reply",
     "Unavailable",
     "call",
     "calls_about",
+    "consents_of",
+    "describe",
+    "find_consent",
     "find_offer",
     "offered",
+    "withdraw",
 ]

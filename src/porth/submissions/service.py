@@ -26,9 +26,13 @@ from .erasure import (
     to_erase,
 )
 from .models import Channel, Journey
+from .prefill import Prefilled, Prefiller
+from .prefill import register as register_prefiller
 from .views import SESSION_KEY
 
 __all__ = [
+    "Prefilled",
+    "Prefiller",
     "SentOnline",
     "count_abandoned_journeys",
     "count_submissions",
@@ -40,6 +44,7 @@ __all__ = [
     "next_to_erase",
     "open_here",
     "read_answers",
+    "register_prefiller",
     "sent_online",
     "to_erase",
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import assisted_views, save_views, views
+from . import assisted_views, prefill_views, save_views, views
 
 urlpatterns = [
     path("services/<slug:slug>/check-answers", views.check_answers, name="check-answers"),
@@ -11,6 +11,11 @@ urlpatterns = [
     path("services/<slug:slug>/save-for-later", save_views.save_for_later, name="save-for-later"),
     path("services/<slug:slug>/saved", save_views.saved, name="saved"),
     path("services/<slug:slug>/<slug:page_id>", views.page, name="page"),
+    path(
+        "services/<slug:slug>/<slug:page_id>/consent",
+        prefill_views.consent,
+        name="prefill-consent",
+    ),
     # The link in a "save and come back later" message: short, for text messages.
     path("resume/<str:token>", save_views.resume, name="resume"),
     # Assisted digital (staff): under staff/apply, clear of accounts' and casework's staff/ paths.

@@ -30,7 +30,7 @@ from porth.signin import service as signin
 from porth.utils.http import no_store
 from porth.utils.urls import cached_reverse
 
-from . import actions, assisted, events, store
+from . import actions, assisted, events, prefill, store
 from .models import Channel, Journey
 from .rendering import render_questions, render_summary
 
@@ -260,6 +260,15 @@ def _page(
         )
     # The page in this journey's experiment variant, if any: the page's events carry it.
     the_page, variant = services.variant_page(definition, page_id, current.journey.pk, today=today)
+    # "Tell us once" (citizens only: staff cannot consent for someone): ask first, and show
+    # what was fetched. Nothing is fetched before the citizen says yes.
+    prefilled = None
+    if mode is None and prefill.prefiller(the_page) is not None:
+        if request.method != "POST" and prefill.needs_consent(current.journey, the_page, state):
+            return HttpResponseRedirect(
+                cached_reverse("prefill-consent", slug, page_id), status=303
+            )
+        prefilled = prefill.fetched(current.journey, the_page, state)
     changing = request.GET.get("change") == "1"
     values: dict[str, Any] = {}
     errors: list[engine.FieldError] = []
@@ -293,6 +302,8 @@ def _page(
         for question in the_page.fields:
             qtype = questions.get(question.type)
             values.update(qtype.to_form(question, state.answers.get(question.id)))
+        if prefilled is not None:
+            values.update(prefill.form_values(the_page, prefilled))
     return render_page(
         request,
         "page.html",
@@ -314,6 +325,7 @@ def _page(
                 get_language(),
             ),
             "back_url": _back_url(current, page_id),
+            "prefill_notice": prefill.notice(prefilled),
             "assisted_banner": assisted.banner(mode, slug) if mode else "",  # empty for citizens
         },
     )

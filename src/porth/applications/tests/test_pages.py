@@ -149,9 +149,11 @@ def test_the_list_costs_the_same_queries_however_many_applications(
     answer(client, "name", {"full_name": "Unfinished"})
     with CaptureQueriesContext(connection) as many:
         page = client.get("/your-applications").content.decode()
-    assert page.count('href="/your-applications/') == 6
-    # The citizen, their submissions with their cases, their journeys in progress.
-    assert len(one) == len(many) == 3, [q["sql"] for q in many.captured_queries]
+    # Five applications and "Continue"'s form, and "who has asked about you" (exchange's part).
+    assert page.count('href="/your-applications/') == 7
+    # The citizen, their submissions with their cases, their journeys in progress, and the
+    # consents they gave ("tell us once": exchange's part).
+    assert len(one) == len(many) == 4, [q["sql"] for q in many.captured_queries]
 
 
 def test_a_signed_in_citizen_has_a_link_to_their_applications_anonymous_ones_do_not(
@@ -179,14 +181,15 @@ def test_journeys_in_progress_are_listed_with_a_continue_button(service: Any) ->
     assert journey.pk not in page  # the journey's id is the key to it: never shown
 
 
-def test_an_application_page_costs_four_queries(service: Any, analytics_batched: None) -> None:
+def test_an_application_page_costs_five_queries(service: Any, analytics_batched: None) -> None:
     client = sign_in(Client(), citizen())
     reference = apply(client)
     client.get(f"/your-applications/{reference}")  # the stored definition, parsed once
     with CaptureQueriesContext(connection) as queries:
         assert client.get(f"/your-applications/{reference}").status_code == 200
-    # The citizen; the submission with its case; the case's events; the messages.
-    assert len(queries) == 4, [q["sql"] for q in queries.captured_queries]
+    # The citizen; the submission with its case; the case's events; the messages; the
+    # consents given for it ("tell us once": exchange's part).
+    assert len(queries) == 5, [q["sql"] for q in queries.captured_queries]
 
 
 def test_links_to_this_site_in_messages_are_links_and_others_are_text(settings: Any) -> None:

@@ -4,8 +4,9 @@ Each problem names the path inside the definition, e.g. ``pages[3].next[0].goto`
 """
 
 from . import experiment_checks, template_checks
-from .conditions import referenced_fields
+from .conditions import ConditionError, referenced_fields
 from .models import CHECK_ANSWERS, Definition
+from .prefill import compile_reply
 from .problems import Problem, expression_problems
 
 # Addresses of Porth's own pages in a journey.
@@ -29,6 +30,7 @@ def check(definition: Definition) -> list[Problem]:
     problems += _references(definition)
     problems += template_checks.check(definition)
     problems += experiment_checks.check(definition)
+    problems += _prefills(definition)
     if not problems:
         problems += _cycles(definition)
     if not problems:
@@ -81,6 +83,31 @@ def _references(definition: Definition) -> list[Problem]:
             problems.append(Problem(path, f"there is no question {name!r}"))
     if definition.pages[0].kind == "exit":
         problems.append(Problem("pages[0].kind", "the first page cannot be an exit page"))
+    return problems
+
+
+def _prefills(definition: Definition) -> list[Problem]:
+    """A prefill fills only its own page's fields, from a query over earlier answers."""
+    problems = []
+    for p, page in enumerate(definition.pages):
+        if page.prefill is None:
+            continue
+        own = {field.id for field in page.fields}
+        for k, source in page.prefill.query.items():
+            path = f"pages[{p}].prefill.query.{k}"
+            found = expression_problems(definition, path, source)
+            if not found and (on_page := referenced_fields(source) & own):
+                names = ", ".join(sorted(on_page))
+                found = [Problem(path, f"{source!r} reads {names}, which this page asks")]
+            problems += found
+        for field_id, source in page.prefill.answers.items():
+            path = f"pages[{p}].prefill.answers.{field_id}"
+            if field_id not in own:
+                problems.append(Problem(path, f"there is no field {field_id!r} on this page"))
+            try:
+                compile_reply(source)
+            except ConditionError as error:
+                problems.append(Problem(path, f"{source!r} {error}"))
     return problems
 
 

@@ -26,6 +26,7 @@ from .bounds import DateBound
 from .conditions import VARIABLES, compile_expression
 from .experiments import Experiment
 from .patterns import compile_pattern
+from .prefill import Prefill
 from .templates import Contact, NotifyRule, PlaceholderExpression, Template, TemplateName
 
 # YAML reads a bare `off` as false: `sign_in: off` means what it says.
@@ -229,6 +230,11 @@ class Page(Model):
         description="Branching. Without a rule that matches, the journey "
         "goes on to the following page.",
     )
+    prefill: Prefill | None = Field(
+        default=None,
+        description="Offer to fetch this page's answers from another organisation, with the "
+        "citizen's consent (docs/prefill.md).",
+    )
 
     # Which experiment's variant b this page is ("<experiment>:b"), "" for the page as
     # defined: set by porth.services.experiments on the copy it makes.
@@ -261,6 +267,8 @@ class Page(Model):
             raise ValueError(f"a {self.kind} page needs a title and a body")
         if len(self.fields) > 1 and self.title is None:
             raise ValueError("a page with several fields needs a title")
+        if self.kind != "question" and self.prefill is not None:
+            raise ValueError(f"a {self.kind} page has no fields to prefill")
         if self.kind == "exit" and self.next:
             raise ValueError("an exit page ends the journey, so it has no next")
         return self

@@ -1,5 +1,6 @@
 """The journey engine: route, next page, validation, completeness and summary (no Django)."""
 
+from . import prefill
 from .journey import (
     Route,
     State,
@@ -25,6 +26,7 @@ __all__ = [
     "complete",
     "is_complete",
     "next_page",
+    "prefill",
     "previous_page",
     "prune",
     "reachable",
