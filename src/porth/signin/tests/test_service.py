@@ -1,15 +1,19 @@
 """The public API other apps use, the settings checks, and Porth with sign-in not set up."""
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.contrib.sessions.middleware import SessionMiddleware
 from django.core.checks import run_checks
 from django.test import Client, RequestFactory
+from django.utils import timezone
 
 from porth.signin import actions, keys
 from porth.signin.models import CitizenAccount, CitizenSession
 from porth.signin.service import available, current_citizen, log_in
+from porth.signin.tasks import forget_old_sessions
 
 pytestmark = pytest.mark.django_db
 
@@ -122,3 +126,26 @@ def test_keys_can_be_pem_files(tmp_path: Any, settings: Any) -> None:
     assert [k["alg"] for k in published] == ["ES256", "RS256"]
     assert keys.current().alg == "ES256"
     assert all("d" not in k for k in published)
+
+
+def test_records_of_sessions_that_can_no_longer_sign_in_are_deleted_daily() -> None:
+    account = CitizenAccount.objects.create(issuer="https://idp.example", subject="s1")
+    signed_in, signed_out, too_old = _request(), _request(), _request()
+    for request in (signed_in, signed_out, too_old):
+        log_in(request, account)
+    ended = CitizenSession.objects.get(key=signed_out.session["porth_citizen_session"])
+    ended.ended_at = timezone.now()
+    ended.save()
+    stale = timezone.now() - timedelta(seconds=settings.SESSION_COOKIE_AGE + 60)
+    CitizenSession.objects.filter(key=too_old.session["porth_citizen_session"]).update(
+        started_at=stale
+    )
+
+    assert forget_old_sessions.call() == 2
+    assert current_citizen(_copy(signed_in)) == account  # the open session is untouched
+
+
+def _copy(request: Any) -> Any:
+    later = _request()
+    later.session.update(dict(request.session))
+    return later
