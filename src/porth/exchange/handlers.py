@@ -2,13 +2,16 @@
 registry) or an HTTP call to its legacy system.
 
 A handler gets the service's `config` and the caller's `query` (a JSON object) and returns
-the reply's fields. It raises BadQuery for a query it cannot answer (the caller gets 400)
+the reply's fields, or an `Answer` that also names the signed-in citizen whose application it
+answered from (the providing side's message log then links the call to them, for their "who
+has asked for information about you" page). It raises BadQuery for a query it cannot answer (the caller gets 400)
 and SourceDown when the data behind it cannot be reached (503: the caller's journey goes on
 without it).
 """
 
 import os
 from abc import ABC, abstractmethod
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import httpx
@@ -32,6 +35,16 @@ class SourceDown(Exception):
     """The system holding the answer did not answer."""
 
 
+@dataclass(frozen=True)
+class Answer:
+    """A reply, and whom it was about: the id of the signed-in citizen whose application
+    answered it (Submission.citizen), None when nobody this Porth knows (an anonymous
+    applicant, nothing found, a legacy system)."""
+
+    reply: dict[str, Any]
+    about: int | None = None
+
+
 class Query(ABC):
     """A query over Porth's own data. Subclasses name the query fields they take and the
     reply fields they give (shown to partners and to prefill)."""
@@ -42,7 +55,9 @@ class Query(ABC):
     gives: ClassVar[tuple[str, ...]]
 
     @abstractmethod
-    def answer(self, service: ExchangeService, query: dict[str, Any]) -> dict[str, Any]: ...
+    def answer(
+        self, service: ExchangeService, query: dict[str, Any]
+    ) -> dict[str, Any] | Answer: ...
 
 
 _queries: dict[str, Query] = {}
@@ -80,12 +95,18 @@ class ConfirmReference(Query):
     takes = ("reference",)
     gives = ("found", "service", "status", "decided", "approved", "submitted_on")
 
-    def answer(self, service: ExchangeService, query: dict[str, Any]) -> dict[str, Any]:
+    def answer(self, service: ExchangeService, query: dict[str, Any]) -> Answer:
         reference = _text(query, "reference").upper()
-        case = _cases(service).filter(reference=reference).only("service", "status").first()
+        case = (
+            _cases(service)
+            .filter(reference=reference)
+            .select_related("submission")
+            .only("service", "status", "created_at", "submission__citizen")
+            .first()
+        )
         if case is None:
-            return {"found": False}
-        return {
+            return Answer({"found": False})
+        reply = {
             "found": True,
             "service": case.service,
             "status": case.status,
@@ -93,6 +114,7 @@ class ConfirmReference(Query):
             "approved": case.status == Status.APPROVED,
             "submitted_on": case.created_at.date().isoformat(),
         }
+        return Answer(reply, about=case.submission.citizen_id)
 
 
 class ApprovedApplication(Query):
@@ -107,7 +129,7 @@ class ApprovedApplication(Query):
     takes = ("name", "email", "date_of_birth")
     gives = ("approved", "decided_on")
 
-    def answer(self, service: ExchangeService, query: dict[str, Any]) -> dict[str, Any]:
+    def answer(self, service: ExchangeService, query: dict[str, Any]) -> Answer:
         name = _text(query, "name")
         email = _text(query, "email", required=False).casefold()
         dob = _text(query, "date_of_birth", required=False)
@@ -129,8 +151,9 @@ class ApprovedApplication(Query):
             their_email = str(answers.get(config.get("email_field", "email"), "")).casefold()
             their_dob = str(answers.get(config.get("dob_field", "date_of_birth"), ""))
             if (not email or email == their_email) and (not dob or dob == their_dob):
-                return {"approved": True, "decided_on": case.updated_at.date().isoformat()}
-        return {"approved": False}
+                reply = {"approved": True, "decided_on": case.updated_at.date().isoformat()}
+                return Answer(reply, about=case.submission.citizen_id)
+        return Answer({"approved": False})
 
 
 register(ConfirmReference())
@@ -178,11 +201,13 @@ def _legacy(service: ExchangeService, query: dict[str, Any]) -> dict[str, Any]:
     return {field: data.get(key) for field, key in mapping.items()}
 
 
-def answer(service: ExchangeService, query: dict[str, Any]) -> dict[str, Any]:
-    """The reply to `query`, from the handler the organisation configured."""
+def answer(service: ExchangeService, query: dict[str, Any]) -> Answer:
+    """The reply to `query`, from the handler the organisation configured. A legacy system's
+    answer is about nobody here: Porth cannot tell whom it found."""
     if service.handler == Handler.HTTP:
-        return _legacy(service, query)
+        return Answer(_legacy(service, query))
     found = _queries.get(str(service.config.get("query", "")))
     if found is None:
         raise SourceDown(f"no query {service.config.get('query')!r} is registered")
-    return found.answer(service, query)
+    given = found.answer(service, query)
+    return given if isinstance(given, Answer) else Answer(given)

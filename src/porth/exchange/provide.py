@@ -7,7 +7,9 @@ signature created outside ±PORTH_EXCHANGE_WINDOW_SECONDS 401 (`stale-signature`
 that is not {"query": {...}} 400; a message id the caller has used before 409 (`replay`);
 no grant for (service, caller, purpose) 403; a query the handler cannot answer 400; the
 handler's source down 503. Every answer but the first is signed, logged in the providing
-organisation's message log and audited.
+organisation's message log and audited; when the handler answered from the application of
+a signed-in citizen, the log entry is linked to that citizen (not hashed: docs/exchange.md),
+so the call shows on their "who has asked for information about you" page.
 """
 
 import json
@@ -46,6 +48,7 @@ class Incoming:
     caller: str = ""
     purpose: str = ""
     reference: str = ""
+    about: int | None = None  # the citizen the answer was about (handlers.Answer)
 
 
 def problem(status: int, code: str, title: str, detail: str) -> HttpResponse:
@@ -137,7 +140,8 @@ def handle(request: HttpRequest, organisation: str, slug: str) -> HttpResponse:
         if not body:
             raise Refusal(400, "malformed", "Malformed request", "the body is empty or too big")
         query = _check(request, incoming, body)
-        reply = _answer(service, query)
+        answered = _answer(service, query)
+        reply, incoming.about = answered.reply, answered.about
         response = HttpResponse(
             json.dumps({"message_id": incoming.message_id, "service": slug, "reply": reply}),
             content_type="application/json",
@@ -155,7 +159,7 @@ def handle(request: HttpRequest, organisation: str, slug: str) -> HttpResponse:
     return _signed_and_logged(request, incoming, body, response, outcome, reason)
 
 
-def _answer(service: ExchangeService, query: dict[str, Any]) -> dict[str, Any]:
+def _answer(service: ExchangeService, query: dict[str, Any]) -> handlers.Answer:
     """The handler's reply. A handler that fails in a way it did not foresee is the source
     being unavailable to the caller (503), never a 500: the fault is logged here."""
     try:
@@ -229,6 +233,7 @@ def _signed_and_logged(
             status=response.status_code,
             outcome=outcome,
             reason=reason,
+            citizen_id=incoming.about,
         )
         record(
             "exchange.received",

@@ -13,21 +13,29 @@ Other apps import this module and porth.exchange.models, nothing else of exchang
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from porth.signin.models import CitizenAccount
 
 from .citizen import ConsentsSection, GivenConsent, consents_of, find_consent, withdraw
 from .client import ExchangeError, Refused, Reply, Unavailable, call
 from .handlers import fields_of
-from .models import ExchangeService, MessageLog
+from .models import Direction, ExchangeService, MessageLog
 from .tracker import Call, describe
 
 
 def calls_about(citizen: CitizenAccount) -> QuerySet[MessageLog]:
     """The log entries of calls this Porth made or answered about the citizen, newest
-    first: `at`, `caller`, `provider`, `service`, `purpose`, `reference`, `outcome`."""
-    return MessageLog.objects.filter(citizen=citizen).order_by("-at", "-id")
+    first: `at`, `caller`, `provider`, `service`, `purpose`, `reference`, `outcome`.
+
+    When both organisations are in this Porth, one call is logged on both sides and both
+    entries may be the citizen's: it is listed once, by the caller's entry (which knows
+    the consent behind it)."""
+    theirs = MessageLog.objects.filter(citizen=citizen)
+    sent = theirs.filter(
+        direction=Direction.OUT, caller=OuterRef("caller"), message_id=OuterRef("message_id")
+    )
+    return theirs.exclude(Q(direction=Direction.IN) & Exists(sent)).order_by("-at", "-id")
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,12 @@
 """ "Who used my data": the exchange calls made about a citizen, in words (docs/prefill.md).
 
-Each entry of the message log linked to the citizen (the caller's side: the provider does
-not know the caller's citizen) is described with the organisations' names, the exchange
-service's name, what it was for (the citizen's service, and the reason they were given) and
-the application it was for: the consent that allowed the call ties its message id to the
-application once sent.
+Each entry of the message log linked to the citizen is described with the organisations'
+names, the exchange service's name, what it was for (the citizen's service, and the reason
+they were given) and the application it was for: the consent that allowed the call ties its
+message id to the application once sent. Entries are linked on the caller's side (a call
+made in the citizen's signed-in journey) and on the provider's (a call answered from an
+application they sent signed in: no consent here, so its purpose is the caller's, in words,
+and its reference the caller's).
 """
 
 from dataclasses import dataclass

@@ -18,6 +18,7 @@ from porth.casework.models import Case, Queue, Status
 from porth.casework.tests.helpers import definition_version, staff
 from porth.exchange import actions, keys, signatures
 from porth.exchange.models import ExchangeService, Partner
+from porth.signin.models import CitizenAccount
 from porth.submissions.models import Submission
 from porth.utils.crypto import blind_index, encrypt
 
@@ -61,8 +62,10 @@ def make_case(
     status: str = Status.APPROVED,
     answers: dict[str, Any] | None = None,
     service: str = "test-service",
+    citizen: CitizenAccount | None = None,
 ) -> Case:
-    """A case on a submission with these answers (full_name indexed as the case's name)."""
+    """A case on a submission with these answers (full_name indexed as the case's name),
+    sent by `citizen` signed in, or by an anonymous applicant."""
     answers = answers or {"full_name": "Jo Bloggs"}
     queue, _ = Queue.objects.get_or_create(
         organisation=org, slug="applications", defaults={"name": "Applications"}
@@ -75,6 +78,7 @@ def make_case(
         answers=blob,
         key_id=key_id,
         language="en",
+        citizen=citizen,
     )
     name_index, name_index_key = blind_index(str(answers.get("full_name", "")))
     return Case.objects.create(

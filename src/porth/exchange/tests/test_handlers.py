@@ -6,6 +6,7 @@ from porth.casework.models import Status
 from porth.casework.tests.helpers import organisation
 from porth.exchange import actions, handlers
 from porth.exchange.service import find_offer, offered
+from porth.signin.models import CitizenAccount
 
 from .helpers import make_case
 
@@ -30,13 +31,30 @@ def test_an_approved_application_is_found_by_name_and_email_or_date_of_birth(
     approved: handlers.ExchangeService,
 ) -> None:
     by_email = handlers.answer(approved, {"name": "sian jones", "email": "sian@example.org"})
-    assert by_email["approved"] is True
+    assert by_email.reply["approved"] is True
+    assert by_email.about is None  # an anonymous applicant: the call is about nobody we know
     by_dob = handlers.answer(approved, {"name": "Jones", "date_of_birth": "1980-02-29"})
-    assert by_dob["approved"] is True
+    assert by_dob.reply["approved"] is True
     wrong = handlers.answer(approved, {"name": "Sian Jones", "date_of_birth": "1980-03-01"})
-    assert wrong == {"approved": False}
+    assert wrong == handlers.Answer({"approved": False})
     nobody = handlers.answer(approved, {"name": "Someone Else", "email": "sian@example.org"})
-    assert nobody == {"approved": False}
+    assert nobody == handlers.Answer({"approved": False})
+
+
+def test_an_approved_application_of_a_signed_in_citizen_says_it_is_about_them() -> None:
+    agency = organisation("benefits-agency")
+    jo = CitizenAccount.objects.create(issuer="https://oidc.example", subject="jo")
+    answers = {"full_name": "Jo Bloggs", "email": "jo@example.org"}
+    make_case(agency, reference="BA-0009-AAAA", answers=answers, citizen=jo)
+    service = actions.publish(
+        agency, slug="approved", name="Approved", config={"query": "approved-application"}
+    )
+    found = handlers.answer(service, {"name": "Jo Bloggs", "email": "jo@example.org"})
+    assert found == handlers.Answer(
+        {"approved": True, "decided_on": found.reply["decided_on"]}, about=jo.pk
+    )
+    missed = handlers.answer(service, {"name": "Jo Bloggs", "email": "someone@example.org"})
+    assert missed.about is None
 
 
 def test_a_query_missing_what_it_needs_is_a_bad_query(approved: handlers.ExchangeService) -> None:
@@ -54,9 +72,11 @@ def test_confirm_reference_says_only_what_the_providing_organisation_holds() -> 
     service = actions.publish(
         agency, slug="confirm", name="Confirm", config={"query": "confirm-reference"}
     )
-    found = handlers.answer(service, {"reference": "ba-0003-aaaa"})
+    found = handlers.answer(service, {"reference": "ba-0003-aaaa"}).reply
     assert found["found"] is True and found["decided"] is False and found["status"] == "in_progress"
-    assert handlers.answer(service, {"reference": "BC-0003-AAAA"}) == {"found": False}
+    assert handlers.answer(service, {"reference": "BC-0003-AAAA"}) == handlers.Answer(
+        {"found": False}
+    )
 
 
 def test_other_apps_are_offered_each_service_and_the_fields_of_its_reply(
