@@ -12,8 +12,8 @@ class SubmissionsConfig(AppConfig):
         from porth.signin.signals import citizen_signed_in
 
         from . import checks  # noqa: F401 - registers the system checks
+        from .session_views import attach_on_sign_in
         from .tasks import erase_unresumed_journeys
-        from .views import attach_on_sign_in
 
         citizen_signed_in.connect(attach_on_sign_in, dispatch_uid="submissions.attach")
 

@@ -1,13 +1,13 @@
 from django.urls import path
 
-from . import assisted_views, prefill_views, save_views, views
+from . import assisted_views, prefill_views, save_views, session_views, views
 
 urlpatterns = [
     path("services/<slug:slug>/check-answers", views.check_answers, name="check-answers"),
     path("services/<slug:slug>/confirmation", views.confirmation, name="confirmation"),
     # Before the pages' pattern: their ids are reserved (services.definition.checks).
-    path("services/<slug:slug>/sign-out", views.sign_out, name="sign-out"),
-    path("services/<slug:slug>/signed-out", views.signed_out, name="signed-out"),
+    path("services/<slug:slug>/sign-out", session_views.sign_out, name="sign-out"),
+    path("services/<slug:slug>/signed-out", session_views.signed_out, name="signed-out"),
     path("services/<slug:slug>/save-for-later", save_views.save_for_later, name="save-for-later"),
     path("services/<slug:slug>/saved", save_views.saved, name="saved"),
     path("services/<slug:slug>/<slug:page_id>", views.page, name="page"),

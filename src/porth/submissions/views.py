@@ -21,7 +21,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from porth.fastpath.shells import render_page
 from porth.services import service as services
@@ -424,42 +424,3 @@ def confirmation(request: HttpRequest, slug: str, *, mode: Mode) -> HttpResponse
         "staff_url": reverse("assisted-start"),
     }
     return render(request, "confirmation.html", {**context, "reference": submission.reference})
-
-
-@no_store
-@require_POST
-def sign_out(request: HttpRequest, slug: str) -> HttpResponse:
-    """ "Sign out and clear my answers": on a shared computer, the session cookie is the only
-    key to a citizen's unsent answers, so they are deleted and the session ended (staff in
-    assisted mode stop it on their own page, which records why)."""
-    if services.get(slug) is None:
-        raise Http404
-    try:
-        if assisted.mode(request, slug) is not None:
-            return HttpResponseRedirect(reverse("assisted-stop", args=[slug]), status=303)
-    except assisted.Stopped:
-        pass
-    journey_ids = list(request.session.get(SESSION_KEY, {}).values())
-    if journey_ids:
-        actions.discard_journeys(journey_ids, reason="signed out")
-    request.session.flush()
-    response = HttpResponseRedirect(cached_reverse("signed-out", slug), status=303)
-    response.delete_cookie(REVISION_COOKIE, path=cached_reverse("start", slug))
-    return response
-
-
-@no_store
-@require_safe
-def signed_out(request: HttpRequest, slug: str) -> HttpResponse:
-    definition = services.get(slug)
-    if definition is None:
-        raise Http404
-    return render(request, "signed_out.html", {"service": definition})
-
-
-def attach_on_sign_in(sender: Any, *, request: HttpRequest, account: Any, **kwargs: Any) -> None:
-    """porth.signin's citizen_signed_in: the journeys this browser has open become the
-    citizen's (assisted journeys are kept apart in the session, so are not among them)."""
-    journey_ids = list(request.session.get(SESSION_KEY, {}).values())
-    if journey_ids:
-        actions.attach_journeys(journey_ids, account)
