@@ -215,3 +215,14 @@ def test_where_sign_in_is_offered_the_page_links_to_it_and_back(
     settings.PORTH_SIGNIN_KEYS = [{"kty": "EC"}]  # only whether any is set matters here
     html = Client().get("/your-applications").content.decode()
     assert 'href="/sign-in?next=%2Fyour-applications"' in html
+
+
+def test_a_signed_in_citizen_can_sign_out_from_their_applications(service: Any) -> None:
+    client = sign_in(Client(), citizen())
+    html = client.get("/your-applications").content.decode()
+    assert 'action="/sign-in/sign-out"' in html and "Sign out" in html
+
+    signed_out = client.post("/sign-in/sign-out")
+
+    assert signed_out.status_code == 303
+    assert "If you sign in when you apply" in client.get("/your-applications").content.decode()
